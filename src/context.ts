@@ -1,0 +1,11 @@
+import type { SecretBox } from './crypto/secret-box.js';
+import type { PrismaClient } from './generated/prisma/client.js';
+import type { Logger } from './logger.js';
+import type { Viewer } from './resolvers/viewer.js';
+
+export interface Context {
+  db: PrismaClient;
+  secrets: SecretBox;
+  logger: Logger;
+  viewer: Viewer;
+}

@@ -1,0 +1,83 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Context } from './context.js';
+import type { SecretBox } from './crypto/secret-box.js';
+import type { PrismaClient } from './generated/prisma/client.js';
+import type { Logger } from './logger.js';
+import { authenticate } from './resolvers/api-keys.js';
+import { AuthenticationError } from './resolvers/errors.js';
+import { schema } from './schema/index.js';
+
+/** The largest request body accepted. Nothing the API takes comes close (a GitHub App key is ~3 KB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface YogaOptions {
+  db: PrismaClient;
+  secrets: SecretBox;
+  logger: Logger;
+  /** Readiness, for /ready: false while starting or draining. */
+  isReady?: () => boolean;
+}
+
+export type ForgegraphYoga = YogaServerInstance<Record<string, never>, Context>;
+
+export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
+  const { db, secrets, logger } = options;
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // Bundled GraphiQL: works without reaching a CDN.
+    renderGraphiQL,
+    graphiql: {
+      title: 'forgegraph',
+      headers: JSON.stringify({ 'x-api-key': 'paste the key from `npx forgegraph api-key create` here' }),
+      shouldPersistHeaders: true,
+    },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(' ')),
+    },
+    plugins: [limitBodySize(MAX_BODY_BYTES), readiness(options.isReady ?? (() => true))],
+    context: async ({ request }) => {
+      try {
+        return { db, secrets, logger, viewer: await authenticate(db, request.headers.get('x-api-key')) };
+      } catch (error) {
+        if (error instanceof AuthenticationError) {
+          throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+        }
+        throw error;
+      }
+    },
+  });
+}
+
+// Refuses oversized bodies before they are read or parsed (a 10 MB "secret" never reaches a resolver).
+function limitBodySize(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBytes) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message: `Request body is larger than ${maxBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
+            { status: 413, headers: { 'content-type': 'application/json' } },
+          ),
+        );
+      }
+    },
+  };
+}
+
+// /ready fails while the server drains on SIGTERM, so a load balancer stops sending new requests first.
+function readiness(isReady: () => boolean): Plugin {
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/ready') {
+        endResponse(new fetchAPI.Response(isReady() ? 'ready' : 'draining', { status: isReady() ? 200 : 503 }));
+      }
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { Writable } from 'node:stream';
+import { SecretBox } from '../../src/crypto/secret-box.js';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { MemberRole } from '../../src/generated/prisma/enums.js';
+import { createLogger } from '../../src/logger.js';
+import { bootstrapApiKey } from '../../src/resolvers/api-keys.js';
+import { createForgegraphYoga, type ForgegraphYoga } from '../../src/yoga.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface GraphQLResponse<Data = any> {
+  status: number;
+  data?: Data;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+  /** The raw response text, for scans. */
+  text: string;
+}
+
+export interface Harness {
+  database: TestDatabase;
+  /** The client the service uses, with every Prisma operation recorded in `operations`. */
+  db: PrismaClient;
+  operations: string[];
+  logs: string[];
+  secrets: SecretBox;
+  yoga: ForgegraphYoga;
+  graphql<Data = any>(query: string, variables?: Record<string, unknown>, apiKey?: string | null): Promise<GraphQLResponse<Data>>;
+  /** As the CLI does: the organization and user, created if missing, and a fresh API key. */
+  apiKey(organization: string, email: string, role?: MemberRole): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const database = await createTestDatabase();
+  const operations: string[] = [];
+  const logs: string[] = [];
+  // Pothos's own tests record operations the same way: an N+1 shows up as a growing list.
+  const db = database.prisma.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        operations.push(`${model ?? '$raw'}.${operation}`);
+        return query(args);
+      },
+    },
+  }) as unknown as PrismaClient;
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _encoding, callback) {
+        logs.push(String(chunk));
+        callback();
+      },
+    }),
+  );
+  const secrets = new SecretBox(Buffer.from(SecretBox.generateKey(), 'base64'));
+  const yoga = createForgegraphYoga({ db, secrets, logger });
+
+  return {
+    database,
+    db,
+    operations,
+    logs,
+    secrets,
+    yoga,
+    async graphql(query, variables, apiKey) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+      if (apiKey) headers['x-api-key'] = apiKey;
+      const response = await yoga.fetch('http://forgegraph.test/graphql', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, text, ...JSON.parse(text) };
+    },
+    async apiKey(organization, email, role) {
+      return (await bootstrapApiKey(database.prisma, { organization, email, role })).key;
+    },
+    async close() {
+      await yoga.dispose();
+      await database.close();
+    },
+  };
+}
