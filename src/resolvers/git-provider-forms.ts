@@ -28,13 +28,13 @@ export interface ProviderState {
 const privateKeySchema = secretSchema.refine(
   (pem) => {
     try {
-      createPrivateKey(pem);
-      return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem);
+      // GitHub signs App JWTs with RS256, so only an RSA key can ever work.
+      return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem) && createPrivateKey(pem).asymmetricKeyType === 'rsa';
     } catch {
       return false;
     }
   },
-  { message: 'must be a PEM private key (the .pem file GitHub generates for the App)' },
+  { message: 'must be a PEM RSA private key (the .pem file GitHub generates for the App)' },
 );
 
 const dateSchema = z.coerce.date({ invalid_type_error: 'must be a date-time' });

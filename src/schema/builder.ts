@@ -2,7 +2,9 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver, PositiveIntResolver, URLResolver } from 'graphql-scalars';
+import { GraphQLScalarType } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+import { DateTimeResolver, EmailAddressResolver, NonEmptyStringResolver, URLResolver } from 'graphql-scalars';
 import type { Context } from '../context.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
@@ -17,7 +19,6 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     EmailAddress: { Input: string; Output: string };
     NonEmptyString: { Input: string; Output: string };
-    PositiveInt: { Input: number; Output: number };
     URL: { Input: URL; Output: string | URL };
   };
 }>({
@@ -44,8 +45,20 @@ export const builder = new SchemaBuilder<{
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('EmailAddress', EmailAddressResolver);
 builder.addScalarType('NonEmptyString', NonEmptyStringResolver);
-builder.addScalarType('PositiveInt', PositiveIntResolver);
-builder.addScalarType('URL', URLResolver);
+// graphql-scalars' URL lets `new URL()`'s TypeError escape, which would surface as an internal error.
+builder.addScalarType('URL', new GraphQLScalarType({
+  ...URLResolver.toConfig(),
+  parseValue: (value) => parseUrl(() => URLResolver.parseValue(value)),
+  parseLiteral: (ast, variables) => parseUrl(() => URLResolver.parseLiteral(ast, variables)),
+}));
+
+function parseUrl(parse: () => unknown): URL {
+  try {
+    return parse() as URL;
+  } catch (error) {
+    throw createGraphQLError(error instanceof Error && error.name === 'GraphQLError' ? error.message : 'Value is not an absolute URL');
+  }
+}
 
 builder.queryType({});
 builder.mutationType({});
