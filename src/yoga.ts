@@ -6,6 +6,7 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './resolvers/api-keys.js';
 import { AuthenticationError } from './resolvers/errors.js';
+import { redactVariableValuesInErrors } from './redact-variable-errors.js';
 import { schema } from './schema/index.js';
 
 /** The largest request body accepted. Nothing the API takes comes close (a GitHub App key is ~3 KB). */
@@ -40,7 +41,7 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(' ')),
     },
-    plugins: [limitBodySize(MAX_BODY_BYTES), readiness(options.isReady ?? (() => true))],
+    plugins: [limitBodySize(MAX_BODY_BYTES), readiness(options.isReady ?? (() => true)), redactVariableValuesInErrors()],
     context: async ({ request }) => {
       try {
         return { db, secrets, logger, viewer: await authenticate(db, request.headers.get('x-api-key')) };
