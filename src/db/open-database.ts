@@ -74,7 +74,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   };
 }
 
-function pgSession(client: pg.Client): SqlSession {
+export function pgSession(client: pg.Client): SqlSession {
   return {
     query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
     exec: async (script) => {
@@ -83,7 +83,7 @@ function pgSession(client: pg.Client): SqlSession {
   };
 }
 
-function pgliteSession(db: PGlite): SqlSession {
+export function pgliteSession(db: PGlite): SqlSession {
   return {
     query: async <Row>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows,
     exec: async (script) => {
