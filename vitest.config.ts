@@ -6,9 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { test: { name: 'postgres', include: ['test/integration/**/*.test.ts'], env: { TEST_DATABASE: 'postgres' } } },
-      { test: { name: 'pglite', include: ['test/integration/**/*.test.ts'], env: { TEST_DATABASE: 'pglite' } } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'postgres', include: ['test/integration/**/*.test.ts'], env: { TEST_DATABASE: 'postgres' } } },
+      { extends: true, test: { name: 'pglite', include: ['test/integration/**/*.test.ts'], env: { TEST_DATABASE: 'pglite' } } },
     ],
   },
 });

@@ -23,6 +23,13 @@ export function adminSocketPath(dataDir: string): string {
   return path.join(path.resolve(dataDir), ADMIN_SOCKET_FILE);
 }
 
+/** sun_path holds 108 bytes on Linux, 104 elsewhere (with the NUL); a longer path is silently truncated by bind(). */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+
+export function socketPathFits(socketPath: string): boolean {
+  return Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH_BYTES;
+}
+
 export interface ApiKeyRequest {
   organization: string;
   email: string;
@@ -81,6 +88,14 @@ export interface AdminSocket {
 
 export async function startAdminSocket(db: PrismaClient, dataDir: string, logger: Logger): Promise<AdminSocket> {
   const socketPath = adminSocketPath(dataDir);
+  if (!socketPathFits(socketPath)) {
+    // Not worth refusing to start over: only the CLI needs the socket, and it says why it cannot connect.
+    logger.warn(
+      { socket: socketPath },
+      `admin socket disabled: its path is longer than ${MAX_SOCKET_PATH_BYTES} bytes; \`forgegraph api-key create\` works only while the service is stopped (use a shorter DATA_DIR)`,
+    );
+    return { path: socketPath, close: async () => undefined };
+  }
   removeStaleSocket(socketPath);
 
   const server = createServer((request, response) => {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminSocketPath, createBootstrapApiKey, parseApiKeyRequest, type ApiKeyRequest, type ApiKeyResponse } from '../admin-socket.js';
+import { adminSocketPath, createBootstrapApiKey, parseApiKeyRequest, socketPathFits, type ApiKeyRequest, type ApiKeyResponse } from '../admin-socket.js';
 import type { Config } from '../config.js';
 import { DataDirectoryBusyError, openPglite, openPostgres, type Database } from '../db/open-database.js';
 import type { BootstrapInput } from '../resolvers/api-keys.js';
@@ -60,9 +60,10 @@ async function createOnPostgres(url: string, input: BootstrapInput): Promise<Api
 async function createOnEmbedded(dataDir: string, input: BootstrapInput, settings: ApiKeyCreateSettings): Promise<ApiKeyCreated> {
   const socketPath = adminSocketPath(dataDir);
   const socketTimeoutMs = settings.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS;
+  const socketUsable = socketPathFits(socketPath);
   const deadline = Date.now() + (settings.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   for (;;) {
-    const answered = await requestOverSocket(socketPath, input, socketTimeoutMs);
+    const answered = socketUsable ? await requestOverSocket(socketPath, input, socketTimeoutMs) : undefined;
     if (answered) return { ...answered, via: 'admin-socket' };
 
     let database: Database;
@@ -75,6 +76,12 @@ async function createOnEmbedded(dataDir: string, input: BootstrapInput, settings
       // Held by a service still starting (its socket comes up once the database is open), or by another
       // command for a moment: try both again.
       if (Date.now() >= deadline) {
+        if (!socketUsable) {
+          throw new CliError(
+            `The embedded database in ${dataDir} is in use by another forgegraph process, and its admin socket is disabled because ${socketPath} ` +
+              'is too long for a unix socket. Stop the service to create the key, or use a shorter DATA_DIR.',
+          );
+        }
         throw new CliError(
           `The embedded database in ${dataDir} is in use by another forgegraph process, and nothing answers on ${socketPath}. ` +
             'If the service is starting, try again once it listens; otherwise stop the process that holds the data directory.',

@@ -39,14 +39,18 @@ export async function openPostgres(connectionString: string, options: { migrate?
  * The embedded PGlite database. A data directory belongs to one process at a time, so it is locked while
  * open; `dataDir` undefined gives a throw-away in-memory database.
  */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(dataDir: string | undefined, options: { lockWaitMs?: number } = {}): Promise<Database> {
   let release: (() => Promise<void>) | undefined;
   let pglite: PGlite;
   if (dataDir) {
     const dir = path.join(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
     try {
-      release = await lockfile.lock(dir, { lockfilePath: path.join(dataDir, 'pglite.lock'), stale: 15_000 });
+      release = await lockfile.lock(dir, {
+        lockfilePath: path.join(dataDir, 'pglite.lock'),
+        stale: 15_000,
+        retries: options.lockWaitMs ? { retries: Math.ceil(options.lockWaitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirectoryBusyError(dataDir);
       throw error;

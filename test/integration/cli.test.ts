@@ -19,6 +19,9 @@ const BIN = path.join(ROOT, 'bin', 'forgegraph.mjs');
 const onPglite = testDatabaseKind === 'pglite';
 const onPostgres = testDatabaseKind === 'postgres';
 const KEY = /^fg_[A-Za-z0-9_-]{32}$/;
+// Each command is a fresh Node process (tsx, Prisma, PGlite): about a second or two, the first PGlite one several.
+const TEST_TIMEOUT_MS = 30_000;
+const SETUP_TIMEOUT_MS = 60_000;
 
 interface Run {
   code: number | null;
@@ -35,9 +38,16 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Commands still running when a test gave up: killed before their data directory is removed. */
+const running = new Set<ChildProcess>();
+function killStragglers() {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 function runCli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -46,6 +56,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      running.delete(child);
       resolve({ code, stdout, stderr, lastLine: stdout.trimEnd().split('\n').at(-1) ?? '' });
     });
   });
@@ -158,12 +169,15 @@ async function roleOf(db: PrismaClient, key: string) {
   return { role: viewer.role, organization: organization.name, email: user.email, keyName: apiKey.name };
 }
 
-describe('api-key create, service stopped', () => {
+describe('api-key create, service stopped', { timeout: TEST_TIMEOUT_MS }, () => {
   let target: Target;
   beforeAll(async () => {
     target = await createTarget();
-  });
-  afterAll(() => target?.close());
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    killStragglers();
+    await target?.close();
+  }, SETUP_TIMEOUT_MS);
 
   test('creates the organization and its owner and prints a key that authenticates', async () => {
     const run = await createKey(target.env, '--organization', 'Acme', '--email', 'Owner@Acme.test');
@@ -212,10 +226,10 @@ describe('api-key create, service stopped', () => {
   test.runIf(onPglite)('waits for a data directory another process holds for a moment', async () => {
     const dataDir = target.env.DATA_DIR!;
     const held = await openPglite(dataDir);
-    const running = createKey(target.env, '--organization', 'Acme', '--email', 'late@acme.test');
+    const waiting = createKey(target.env, '--organization', 'Acme', '--email', 'late@acme.test');
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await held.close();
-    const key = expectKey(await running);
+    const key = expectKey(await waiting);
     await target.withDb(async (db) => expect(await roleOf(db, key)).toMatchObject({ role: 'MEMBER', email: 'late@acme.test' }));
   });
 
@@ -231,18 +245,19 @@ describe('api-key create, service stopped', () => {
   });
 });
 
-describe('api-key create, service running', () => {
+describe('api-key create, service running', { timeout: TEST_TIMEOUT_MS }, () => {
   let target: Target;
   let service: Service | undefined;
   beforeAll(async () => {
     target = await createTarget();
     const env = onPglite ? target.env : { ...target.env, FORGEGRAPH_SECRET_KEY: randomBytes(32).toString('base64') };
     service = await startService(env);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
+    killStragglers();
     await service?.stop();
     await target?.close();
-  });
+  }, SETUP_TIMEOUT_MS);
 
   test('creates a key the running service accepts over HTTP', async () => {
     if (onPglite) {
