@@ -1,7 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Every suite that touches the database runs twice: on a real PostgreSQL server and on embedded PGlite.
 export default defineConfig({
+  resolve: {
+    // Node loads graphql's CommonJS build for everyone; Vite would hand src/ its ESM build while yoga and
+    // Pothos keep the CommonJS one, and two copies of graphql cannot share a schema.
+    alias: { graphql: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
