@@ -55,19 +55,26 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
   });
 }
 
-// Refuses oversized bodies before they are read or parsed (a 10 MB "secret" never reaches a resolver).
+// Refuses oversized bodies before they are read or parsed (a 10 MB "secret" never reaches a resolver). A body
+// of unknown length (chunked) could not be bounded before it is buffered, so it must declare its length.
 function limitBodySize(maxBytes: number): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > maxBytes) {
+      const refuse = (status: number, code: string, message: string) =>
         endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({ errors: [{ message: `Request body is larger than ${maxBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
-            { status: 413, headers: { 'content-type': 'application/json' } },
-          ),
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          }),
         );
+      const declared = request.headers.get('content-length');
+      if (declared === null) {
+        if (request.body !== null && request.method !== 'GET' && request.method !== 'HEAD') {
+          refuse(411, 'LENGTH_REQUIRED', 'A request body must declare its Content-Length');
+        }
+        return;
       }
+      if (Number(declared) > maxBytes) refuse(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes`);
     },
   };
 }

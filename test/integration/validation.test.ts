@@ -1,3 +1,5 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { createMutation, rsaPrivateKey, updateMutation, type Forge } from '../support/operations.js';
@@ -131,6 +133,51 @@ describe('sizes', () => {
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
     expect(await providerCount()).toBe(before);
+  });
+});
+
+describe('over a real socket', () => {
+  async function post(headers: Record<string, string>, chunks: string[]) {
+    const server = createServer(h.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key, ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  test('a chunked body of undeclared length is refused with 411 and nothing is stored', async () => {
+    const before = await providerCount();
+    const body = JSON.stringify({ query: createMutation('GitLab'), variables: { input: { name: 'chunked' } } });
+    const res = await post({ 'transfer-encoding': 'chunked' }, [body.slice(0, 10), body.slice(10)]);
+    expect(res.status).toBe(411);
+    expect(JSON.parse(res.body)).toMatchObject({ errors: [{ extensions: { code: 'LENGTH_REQUIRED' } }] });
+    expect(await providerCount()).toBe(before);
+  });
+
+  test('a declared length over the limit is refused with 413', async () => {
+    const body = JSON.stringify({ query: createMutation('GitLab'), variables: { input: { name: 'n', secret: 'x'.repeat(2 * 1024 * 1024) } } });
+    const res = await post({ 'content-length': String(Buffer.byteLength(body)) }, [body]);
+    expect(res.status).toBe(413);
+  });
+
+  test('an ordinary request works', async () => {
+    const body = JSON.stringify({ query: '{ viewer { role } }' });
+    const res = await post({ 'content-length': String(Buffer.byteLength(body)) }, [body]);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ data: { viewer: { role: 'OWNER' } } });
   });
 });
 
