@@ -187,6 +187,36 @@ describe('update', () => {
     expect(new Date(updated.gitProvider.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(p.updatedAt).getTime());
   });
 
+  test('GitHub: the installation id is set later and the private key rotates', async () => {
+    const p = await create('GitHub', { name: 'App', githubAppId: 42, githubPrivateKey: privateKey });
+    const rotated = rsaPrivateKey();
+    const res = await h.graphql(updateMutation('GitHub'), { input: { id: p.id, githubInstallationId: '99', githubPrivateKey: rotated, githubAppName: 'renamed' } }, key);
+    expect(res.data.updateGitHubProvider.gitProvider).toMatchObject({
+      githubAppId: 42,
+      githubInstallationId: '99',
+      githubAppName: 'renamed',
+      hasPrivateKey: true,
+    });
+    const localId = Buffer.from(p.id, 'base64').toString().split(':')[1]!;
+    const sealed = await h.database.prisma.gitProviderSecret.findUniqueOrThrow({ where: { gitProviderId_field: { gitProviderId: localId, field: 'githubPrivateKey' } } });
+    expect(h.secrets.open(sealed, `git-provider:${localId}:githubPrivateKey`)).toBe(rotated);
+  });
+
+  test('Gitea: tokens and their expiry are replaced together; scopes change', async () => {
+    const p = await create('Gitea', { name: 'Tokens', giteaUrl: 'https://g.example', accessToken: 'a1', refreshToken: 'r1', expiresAt: '2030-01-01T00:00:00Z' });
+    const res = await h.graphql(
+      updateMutation('Gitea'),
+      { input: { id: p.id, accessToken: 'a2', expiresAt: '2031-06-01T12:00:00Z', scopes: 'read:repository,read:user' } },
+      key,
+    );
+    expect(res.data.updateGiteaProvider.gitProvider).toMatchObject({
+      hasAccessToken: true,
+      hasRefreshToken: true,
+      expiresAt: '2031-06-01T12:00:00.000Z',
+      scopes: 'read:repository,read:user',
+    });
+  });
+
   test('null on a plain field clears it; null on a defaulted field restores the default', async () => {
     const p = await create('GitLab', { name: 'X', gitlabUrl: 'https://gitlab.example.com', groupName: 'g' });
     const res = await h.graphql(updateMutation('GitLab'), { input: { id: p.id, groupName: null, gitlabUrl: null } }, key);
