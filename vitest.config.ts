@@ -15,6 +15,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'postgres', include: ['test/integration/**/*.test.ts'], env: { TEST_DATABASE: 'postgres' } } },
       { extends: true, test: { name: 'pglite', include: ['test/integration/**/*.test.ts'], env: { TEST_DATABASE: 'pglite' } } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'] } },
     ],
   },
 });
