@@ -1,0 +1,64 @@
+/** What every forge adapter answers, in the forge-neutral shape the API exposes. */
+
+export interface RepositoryInfo {
+  /** The forge's own id of the repository (GitHub/GitLab/Gitea numeric id, Bitbucket uuid). */
+  forgeId: string;
+  name: string;
+  /** GitHub/Gitea `owner/name`, GitLab path with namespace, Bitbucket `workspace/slug`. */
+  fullName: string;
+  owner: string;
+  isPrivate: boolean;
+  defaultBranch: string | null;
+  cloneUrl: string;
+  webUrl: string;
+  updatedAt: Date | null;
+}
+
+export interface BranchInfo {
+  name: string;
+  commitSha: string;
+  isProtected: boolean;
+  isDefault: boolean;
+}
+
+export interface RateLimitInfo {
+  limit: number | null;
+  remaining: number | null;
+  resetAt: Date | null;
+}
+
+export interface ConnectionReport {
+  /** Who the credentials act as: the GitHub App (slug), a GitLab/Gitea user, a Bitbucket account. */
+  identity: string;
+  /** The installation account (GitHub), workspace (Bitbucket) or group restriction (GitLab) in use. */
+  account: string | null;
+  /** Permissions or scopes the forge says were granted, where it says. */
+  permissions: string[] | null;
+  /** Reachable repositories, when the forge counts them. */
+  repositoryCount: number | null;
+  hasRepositories: boolean;
+  rateLimit: RateLimitInfo | null;
+  warnings: string[];
+}
+
+/** A window of a listing: `offset`/`limit` over the whole forge listing (all its pages). */
+export interface ListWindow {
+  offset: number;
+  limit: number;
+  search?: string | null;
+}
+
+/** The items of a window, in the forge's stable order. Fewer than `limit` items means the listing ended. */
+export interface Page<T> {
+  items: T[];
+  /** The size of the whole listing (after `search`), when the forge says or it was counted. */
+  totalCount: number | null;
+}
+
+/** One forge, as the rest of the service sees it. Nothing outside src/providers knows a wire format. */
+export interface ForgeAdapter {
+  testConnection(): Promise<ConnectionReport>;
+  listRepositories(window: ListWindow): Promise<Page<RepositoryInfo>>;
+  /** `repository` is a fullName (GitLab also accepts the numeric project id). */
+  listBranches(repository: string, window: ListWindow): Promise<Page<BranchInfo>>;
+}
