@@ -9,6 +9,17 @@ export interface Config {
   /** Older keys, still accepted for decryption while values are re-sealed under the current key. */
   previousSecretKeys: string[];
   logLevel: string;
+  forge: ForgeSettings;
+}
+
+export interface ForgeSettings {
+  /** FORGEGRAPH_ALLOWED_PRIVATE_HOSTS: host names, IPs and CIDRs that forge calls may reach although private. */
+  allowedPrivateHosts: string;
+  /** Bitbucket Cloud's API base, overridable for proxies and tests. */
+  bitbucketApiUrl: string;
+  attemptTimeoutMs: number;
+  maxRetries: number;
+  maxRetryWaitMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -21,5 +32,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: env.FORGEGRAPH_SECRET_KEY || undefined,
     previousSecretKeys: (env.FORGEGRAPH_PREVIOUS_SECRET_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
+    forge: {
+      allowedPrivateHosts: env.FORGEGRAPH_ALLOWED_PRIVATE_HOSTS ?? '',
+      bitbucketApiUrl: (env.BITBUCKET_API_URL ?? 'https://api.bitbucket.org/2.0').replace(/\/+$/, ''),
+      attemptTimeoutMs: positiveInteger(env, 'FORGE_TIMEOUT_MS', 10_000),
+      maxRetries: positiveInteger(env, 'FORGE_MAX_RETRIES', 3),
+      maxRetryWaitMs: positiveInteger(env, 'FORGE_MAX_RETRY_WAIT_MS', 5_000),
+    },
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
 }

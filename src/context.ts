@@ -1,6 +1,7 @@
 import type { SecretBox } from './crypto/secret-box.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Logger } from './logger.js';
+import type { ForgeAccess } from './resolvers/forge-access.js';
 import type { Viewer } from './resolvers/viewer.js';
 
 export interface Context {
@@ -8,4 +9,6 @@ export interface Context {
   secrets: SecretBox;
   logger: Logger;
   viewer: Viewer;
+  /** This request's forge calls, each made once. */
+  forge: ForgeAccess;
 }

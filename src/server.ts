@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { loadSecretBox } from './crypto/load-secret-box.js';
 import { openConfiguredDatabase } from './db/open-configured-database.js';
 import { createLogger } from './logger.js';
+import { forgeHttpFromSettings } from './providers/http/forge-http.js';
 import { createForgegraphYoga } from './yoga.js';
 
 const config = loadConfig();
@@ -15,7 +16,14 @@ async function main() {
   logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready, migrations applied');
 
   let ready = false;
-  const yoga = createForgegraphYoga({ db: database.prisma, secrets, logger, isReady: () => ready });
+  const forgeHttp = forgeHttpFromSettings(config.forge);
+  const yoga = createForgegraphYoga({
+    db: database.prisma,
+    secrets,
+    logger,
+    forge: { http: forgeHttp, bitbucketApiUrl: config.forge.bitbucketApiUrl },
+    isReady: () => ready,
+  });
   const server = createServer(yoga);
   // The embedded database belongs to this process; the CLI reaches it through this socket while we run.
   const adminSocket = database.kind === 'pglite' ? await startAdminSocket(database.prisma, config.dataDir, logger) : undefined;
@@ -38,6 +46,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await yoga.dispose();
+    await forgeHttp.close();
     await adminSocket?.close();
     await database.close();
     logger.info('stopped');

@@ -4,8 +4,10 @@ import type { Context } from './context.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Logger } from './logger.js';
+import type { ForgeHttp } from './providers/http/forge-http.js';
 import { authenticate } from './resolvers/api-keys.js';
 import { AuthenticationError } from './resolvers/errors.js';
+import { createForgeAccess } from './resolvers/forge-access.js';
 import { redactVariableValuesInErrors } from './redact-variable-errors.js';
 import { schema } from './schema/index.js';
 
@@ -16,6 +18,7 @@ export interface YogaOptions {
   db: PrismaClient;
   secrets: SecretBox;
   logger: Logger;
+  forge: { http: ForgeHttp; bitbucketApiUrl: string };
   /** Readiness, for /ready: false while starting or draining. */
   isReady?: () => boolean;
 }
@@ -44,7 +47,8 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
     plugins: [limitBodySize(MAX_BODY_BYTES), readiness(options.isReady ?? (() => true)), redactVariableValuesInErrors()],
     context: async ({ request }) => {
       try {
-        return { db, secrets, logger, viewer: await authenticate(db, request.headers.get('x-api-key')) };
+        const viewer = await authenticate(db, request.headers.get('x-api-key'));
+        return { db, secrets, logger, viewer, forge: createForgeAccess({ db, secrets, ...options.forge }, viewer) };
       } catch (error) {
         if (error instanceof AuthenticationError) {
           throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

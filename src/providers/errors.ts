@@ -65,7 +65,8 @@ export class ForgeAddressNotAllowedError extends ForgeError {
     readonly address: string,
   ) {
     super(
-      `${host} resolves to ${address}, a private, loopback or link-local address; an operator can allow it with FORGEGRAPH_ALLOWED_PRIVATE_HOSTS`,
+      // The address itself stays out of the message: it would tell an API user how internal names resolve.
+      `${host} resolves to a private, loopback or link-local address; an operator can allow it with FORGEGRAPH_ALLOWED_PRIVATE_HOSTS`,
     );
     this.name = 'ForgeAddressNotAllowedError';
   }

@@ -134,8 +134,16 @@ export async function removeGitProvider({ db }: Pick<ProviderDeps, 'db'>, viewer
 
 /** Decrypts one secret for server-side use (forge calls); never for an API response. */
 export async function readProviderSecret(deps: ProviderDeps, providerId: string, field: string): Promise<string | null> {
-  const row = await deps.db.gitProviderSecret.findUnique({ where: { gitProviderId_field: { gitProviderId: providerId, field } } });
-  return row ? deps.secrets.open(row, secretContext(providerId, field)) : null;
+  const rows = await deps.db.gitProviderSecret.findMany({ where: { gitProviderId: providerId, field } });
+  return openProviderSecrets(deps.secrets, providerId, rows)(field);
+}
+
+/** Opens a provider's sealed secret rows on demand: `secret(field)` is the plaintext, or null when unset. */
+export function openProviderSecrets(box: SecretBox, providerId: string, rows: { field: string; keyId: string; ciphertext: string }[]) {
+  return (field: string): string | null => {
+    const row = rows.find((candidate) => candidate.field === field);
+    return row ? box.open(row, secretContext(providerId, field)) : null;
+  };
 }
 
 const providerInclude = {

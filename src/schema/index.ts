@@ -11,6 +11,9 @@ import './github-provider.js';
 import './gitlab-provider.js';
 import './bitbucket-provider.js';
 import './gitea-provider.js';
+import './forge-errors.js';
+import './repository.js';
+import './connection-check.js';
 
 export const schema = builder.toSchema();
 

@@ -6,6 +6,8 @@ import { createLogger } from '../../src/logger.js';
 import { bootstrapApiKey } from '../../src/resolvers/api-keys.js';
 import { createForgegraphYoga, type ForgegraphYoga } from '../../src/yoga.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { testForgeHttp } from './forge-http.js';
+import type { ForgeHttp } from '../../src/providers/http/forge-http.js';
 
 export interface GraphQLResponse<Data = any> {
   status: number;
@@ -29,7 +31,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Bitbucket's API base (a fake's URL in forge tests). */
+  bitbucketApiUrl?: string;
+  forgeHttp?: ForgeHttp;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const operations: string[] = [];
   const logs: string[] = [];
@@ -52,7 +60,13 @@ export async function startHarness(): Promise<Harness> {
     }),
   );
   const secrets = new SecretBox(Buffer.from(SecretBox.generateKey(), 'base64'));
-  const yoga = createForgegraphYoga({ db, secrets, logger });
+  const forgeHttp = options.forgeHttp ?? testForgeHttp();
+  const yoga = createForgegraphYoga({
+    db,
+    secrets,
+    logger,
+    forge: { http: forgeHttp, bitbucketApiUrl: options.bitbucketApiUrl ?? 'https://api.bitbucket.org/2.0' },
+  });
 
   return {
     database,
@@ -77,6 +91,7 @@ export async function startHarness(): Promise<Harness> {
     },
     async close() {
       await yoga.dispose();
+      await forgeHttp.close();
       await database.close();
     },
   };

@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import { Agent, buildConnector, fetch as undiciFetch, RetryAgent, type Dispatcher } from 'undici';
 import { ForgeAddressNotAllowedError } from '../errors.js';
-import type { AddressPolicy } from './address-policy.js';
+import { AddressPolicy } from './address-policy.js';
 
 export interface ForgeHttpOptions {
   policy: AddressPolicy;
@@ -60,8 +60,8 @@ export class ForgeHttp {
     return retry ? attemptTimeoutMs * (maxRetries + 1) + maxRetryWaitMs * maxRetries : attemptTimeoutMs;
   }
 
+  /** Closes the connection pool (the retrying agent is a wrapper around the same pool). */
   async close(): Promise<void> {
-    await this.retrying.close();
     await this.direct.close();
   }
 }
@@ -86,4 +86,19 @@ function guardedConnector(policy: AddressPolicy, timeoutMs: number): buildConnec
     }
     return connect(options, callback);
   };
+}
+
+/** The service's HTTP layer for forge calls, from its settings. */
+export function forgeHttpFromSettings(settings: {
+  allowedPrivateHosts: string;
+  attemptTimeoutMs: number;
+  maxRetries: number;
+  maxRetryWaitMs: number;
+}): ForgeHttp {
+  return new ForgeHttp({
+    policy: new AddressPolicy(settings.allowedPrivateHosts),
+    attemptTimeoutMs: settings.attemptTimeoutMs,
+    maxRetries: settings.maxRetries,
+    maxRetryWaitMs: settings.maxRetryWaitMs,
+  });
 }

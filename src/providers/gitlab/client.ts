@@ -1,0 +1,30 @@
+import { Branches, Groups, Projects, Users } from '@gitbeaker/rest';
+import type { ForgeHttp } from '../http/forge-http.js';
+import type { GitLabConfig } from './config.js';
+import { createForgeRequesterFn } from './requester.js';
+
+/** The gitbeaker resources the adapter uses, all on ForgeHttp through the forge requester. */
+export interface GitLabClient {
+  users: InstanceType<typeof Users<false>>;
+  projects: InstanceType<typeof Projects<false>>;
+  groups: InstanceType<typeof Groups<false>>;
+  branches: InstanceType<typeof Branches<false>>;
+}
+
+export function createGitLabClient(config: GitLabConfig, http: ForgeHttp): GitLabClient {
+  const options = {
+    host: config.host,
+    oauthToken: config.accessToken,
+    requesterFn: createForgeRequesterFn(http, config.forgeName),
+    // ForgeHttp sets the deadline of every call; gitbeaker's own 300 s one is not needed.
+    queryTimeout: null,
+    // No client-side queue either: GitLab's own limits (RateLimit-*, 429 + Retry-After) are what count.
+    rateLimits: {},
+  };
+  return {
+    users: new Users(options),
+    projects: new Projects(options),
+    groups: new Groups(options),
+    branches: new Branches(options),
+  };
+}

@@ -1,0 +1,50 @@
+import { ForgeMisconfiguredError } from '../errors.js';
+import type { GitLabAdapterSettings } from '../settings.js';
+
+/** The settings a GitLab adapter works from, checked. */
+export interface GitLabConfig {
+  /** Where server-to-server calls go: gitlabInternalUrl when set, else gitlabUrl (no trailing slash). */
+  host: string;
+  /** How errors name the forge: "GitLab (host[:port])"; never credentials or paths. */
+  forgeName: string;
+  accessToken: string;
+  /** groupName split on commas; empty when the provider is not restricted to groups. */
+  groups: string[];
+}
+
+export function gitLabConfig(settings: GitLabAdapterSettings): GitLabConfig {
+  const field = settings.gitlabInternalUrl?.trim() ? 'gitlabInternalUrl' : 'gitlabUrl';
+  const raw = (settings.gitlabInternalUrl?.trim() || settings.gitlabUrl?.trim()) ?? '';
+  if (!raw) throw new ForgeMisconfiguredError('The GitLab provider has no gitlabUrl', 'gitlabUrl');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ForgeMisconfiguredError(`The GitLab provider's ${field} is not a URL`, field);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    throw new ForgeMisconfiguredError(`The GitLab provider's ${field} must be an http(s) URL without credentials`, field);
+  }
+  const accessToken = settings.accessToken?.trim();
+  if (!accessToken) throw new ForgeMisconfiguredError('The GitLab provider has no access token', 'accessToken');
+
+  const groups = [...new Set((settings.groupName ?? '').split(',').map((group) => group.trim().replace(/^\/+|\/+$/g, '')).filter(Boolean))];
+  // Self-managed GitLab may live under a path (https://host/gitlab); gitbeaker appends /api/v4.
+  const host = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return { host, forgeName: `GitLab (${url.host})`, accessToken, groups };
+}
+
+/**
+ * The groups whose listings are read: a group inside another listed group is already covered, since
+ * subgroups are included. Returns the groups kept and those dropped (with the group that covers each).
+ */
+export function effectiveGroups(groups: string[]): { kept: string[]; covered: { group: string; by: string }[] } {
+  const kept: string[] = [];
+  const covered: { group: string; by: string }[] = [];
+  for (const group of groups) {
+    const by = groups.find((other) => other !== group && group.toLowerCase().startsWith(`${other.toLowerCase()}/`));
+    if (by) covered.push({ group, by });
+    else kept.push(group);
+  }
+  return { kept, covered };
+}

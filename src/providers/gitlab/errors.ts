@@ -1,0 +1,85 @@
+import {
+  ForgeAuthFailedError,
+  ForgeError,
+  ForgeMisconfiguredError,
+  ForgeNotFoundError,
+  ForgeRateLimitedError,
+  ForgeUnreachableError,
+} from '../errors.js';
+import { forgeErrorFromFailure, rateLimitFromHeaders } from '../http/failures.js';
+import { GitLabResponseError } from './requester.js';
+
+/** What was being asked for when GitLab said no, so a 404 can name the right thing. */
+export type GitLabTarget =
+  | { kind: 'user' }
+  | { kind: 'tokenInfo' }
+  | { kind: 'projects' }
+  | { kind: 'group'; group: string }
+  | { kind: 'project'; project: string };
+
+export interface ErrorContext {
+  forgeName: string;
+  /** Values that must never appear in a message (the access token). */
+  secrets: string[];
+}
+
+/**
+ * Any failure of a GitLab call as a typed ForgeError. Messages are written here from the status and, at
+ * most, the forge's short `message` field (scrubbed of secrets); the result carries no cause, so no client
+ * object (request, headers, URL) can travel with it.
+ */
+export function gitLabError(error: unknown, target: GitLabTarget, context: ErrorContext): ForgeError {
+  if (error instanceof ForgeError) return error;
+  if (!(error instanceof GitLabResponseError)) return forgeErrorFromFailure(error, context.forgeName);
+
+  const { forgeName } = context;
+  const { status, oauthError, oauthDescription } = error;
+  const forgeMessage = scrub(error.forgeMessage, context.secrets);
+
+  if (status === 401) {
+    const description = (oauthDescription ?? '').toLowerCase();
+    if (oauthError === 'invalid_token' && description.includes('expired')) {
+      return new ForgeAuthFailedError(`${forgeName} rejected the access token: it has expired (GitLab OAuth access tokens last 2 hours); reconnect the provider to get a new one`);
+    }
+    if (oauthError === 'invalid_token' && description.includes('revoked')) {
+      return new ForgeAuthFailedError(`${forgeName} rejected the access token: it was revoked; reconnect the provider`);
+    }
+    if (oauthError === 'invalid_token') {
+      return new ForgeAuthFailedError(`${forgeName} does not recognise the access token`);
+    }
+    return new ForgeAuthFailedError(`${forgeName} rejected the credentials (401 Unauthorized)`);
+  }
+  if (status === 403) {
+    if (oauthError === 'insufficient_scope') {
+      return new ForgeAuthFailedError(`${forgeName} refused the call: the access token lacks the scope it needs (read_api or api)`);
+    }
+    return new ForgeAuthFailedError(`${forgeName} refused access (403${forgeMessage ? `: ${forgeMessage}` : ' Forbidden'})`);
+  }
+  if (status === 404) {
+    switch (target.kind) {
+      case 'group':
+        return new ForgeMisconfiguredError(
+          `GitLab group "${target.group}" (groupName) does not exist on ${forgeName} or is not visible to these credentials`,
+          'groupName',
+        );
+      case 'project':
+        return new ForgeNotFoundError(`GitLab project "${target.project}" does not exist on ${forgeName} or is not visible to these credentials`);
+      default:
+        return new ForgeNotFoundError(`${forgeName} has no such API endpoint (404); is the URL that of a GitLab instance?`);
+    }
+  }
+  if (status === 429) {
+    const { resetAt } = rateLimitFromHeaders(error.headers);
+    return new ForgeRateLimitedError(`${forgeName} is rate limiting these credentials${resetAt ? ` until ${resetAt.toISOString()}` : ''}`, resetAt);
+  }
+  if (status >= 500) return new ForgeUnreachableError(`${forgeName} answered HTTP ${status}`);
+  return new ForgeMisconfiguredError(`${forgeName} refused the request (HTTP ${status}${forgeMessage ? `: ${forgeMessage}` : ''})`);
+}
+
+/** A forge message with any secret taken out, cut short (GitLab does not echo tokens, but checking costs nothing). */
+function scrub(message: string | null, secrets: string[]): string | null {
+  if (!message) return null;
+  let text = message;
+  for (const secret of secrets) if (secret) text = text.split(secret).join('[redacted]');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -1,0 +1,139 @@
+import { performance } from 'node:perf_hooks';
+import DataLoader from 'dataloader';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { ForgeError } from '../providers/errors.js';
+import type { ForgeHttp } from '../providers/http/forge-http.js';
+import { createForgeAdapter } from '../providers/index.js';
+import type { AdapterSettings } from '../providers/settings.js';
+import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../providers/types.js';
+import { NotFoundError } from './errors.js';
+import { openProviderSecrets, visibleProviders } from './git-providers.js';
+import type { Viewer } from './viewer.js';
+
+export interface ForgeAccessDeps {
+  db: PrismaClient;
+  secrets: SecretBox;
+  http: ForgeHttp;
+  bitbucketApiUrl: string;
+}
+
+export interface ConnectionTestResult extends ConnectionReport {
+  checkedAt: Date;
+  roundTripMs: number;
+}
+
+type ForgeCall =
+  | { providerId: string; kind: 'repositories'; window: ListWindow }
+  | { providerId: string; kind: 'branches'; repository: string; window: ListWindow };
+
+/**
+ * A request's access to forges: one adapter per provider, and each distinct forge call made once per
+ * request however many fields ask for it.
+ */
+export function createForgeAccess(deps: ForgeAccessDeps, viewer: Viewer) {
+  const adapters = new Map<string, Promise<ForgeAdapter>>();
+  const adapterFor = (providerId: string) => {
+    let adapter = adapters.get(providerId);
+    if (!adapter) {
+      adapter = loadAdapter(deps, viewer, providerId);
+      adapters.set(providerId, adapter);
+    }
+    return adapter;
+  };
+  const calls = new DataLoader<ForgeCall, unknown, string>(
+    (keys) =>
+      Promise.all(
+        keys.map(async (call) => {
+          const adapter = await adapterFor(call.providerId);
+          return call.kind === 'repositories' ? adapter.listRepositories(call.window) : adapter.listBranches(call.repository, call.window);
+        }).map((result) => result.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
+      ),
+    { batch: false, cacheKeyFn: (call) => JSON.stringify(call) },
+  );
+
+  return {
+    listRepositories: (providerId: string, window: ListWindow) =>
+      calls.load({ providerId, kind: 'repositories', window }) as Promise<Page<RepositoryInfo>>,
+    listBranches: (providerId: string, repository: string, window: ListWindow) =>
+      calls.load({ providerId, kind: 'branches', repository, window }) as Promise<Page<BranchInfo>>,
+
+    /** Asks the forge who the credentials are, and records the outcome on the provider either way. */
+    async testConnection(providerId: string): Promise<ConnectionTestResult> {
+      const adapter = await adapterFor(providerId);
+      const started = performance.now();
+      const checkedAt = new Date();
+      try {
+        const report = await adapter.testConnection();
+        await recordCheck(deps.db, providerId, { lastCheckedAt: checkedAt, lastCheckOk: true, lastCheckErrorCode: null, lastCheckMessage: null });
+        return { ...report, checkedAt, roundTripMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        if (error instanceof ForgeError) {
+          await recordCheck(deps.db, providerId, { lastCheckedAt: checkedAt, lastCheckOk: false, lastCheckErrorCode: error.code, lastCheckMessage: error.message });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type ForgeAccess = ReturnType<typeof createForgeAccess>;
+
+async function recordCheck(
+  db: PrismaClient,
+  providerId: string,
+  check: { lastCheckedAt: Date; lastCheckOk: boolean; lastCheckErrorCode: string | null; lastCheckMessage: string | null },
+) {
+  await db.gitProvider.updateMany({ where: { id: providerId }, data: check });
+}
+
+async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: string): Promise<ForgeAdapter> {
+  const provider = await deps.db.gitProvider.findFirst({
+    where: { id: providerId, ...visibleProviders(viewer) },
+    include: { github: true, gitlab: true, bitbucket: true, gitea: true, secrets: true },
+  });
+  if (!provider) throw new NotFoundError('Git provider');
+  const secret = openProviderSecrets(deps.secrets, provider.id, provider.secrets);
+  let settings: AdapterSettings;
+  switch (provider.providerType) {
+    case 'GITHUB':
+      settings = {
+        type: 'GITHUB',
+        githubUrl: provider.github?.githubUrl ?? 'https://github.com',
+        githubAppId: provider.github?.githubAppId ?? null,
+        githubClientId: provider.github?.githubClientId ?? null,
+        githubInstallationId: provider.github?.githubInstallationId ?? null,
+        githubPrivateKey: secret('githubPrivateKey'),
+      };
+      break;
+    case 'GITLAB':
+      settings = {
+        type: 'GITLAB',
+        gitlabUrl: provider.gitlab?.gitlabUrl ?? 'https://gitlab.com',
+        gitlabInternalUrl: provider.gitlab?.gitlabInternalUrl ?? null,
+        groupName: provider.gitlab?.groupName ?? null,
+        accessToken: secret('accessToken'),
+      };
+      break;
+    case 'BITBUCKET':
+      settings = {
+        type: 'BITBUCKET',
+        apiUrl: deps.bitbucketApiUrl,
+        bitbucketUsername: provider.bitbucket?.bitbucketUsername ?? null,
+        bitbucketEmail: provider.bitbucket?.bitbucketEmail ?? null,
+        bitbucketWorkspaceName: provider.bitbucket?.bitbucketWorkspaceName ?? null,
+        appPassword: secret('appPassword'),
+        apiToken: secret('apiToken'),
+      };
+      break;
+    case 'GITEA':
+      settings = {
+        type: 'GITEA',
+        giteaUrl: provider.gitea!.giteaUrl,
+        giteaInternalUrl: provider.gitea?.giteaInternalUrl ?? null,
+        accessToken: secret('accessToken'),
+      };
+      break;
+  }
+  return createForgeAdapter(settings, deps.http);
+}

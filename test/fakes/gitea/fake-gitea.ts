@@ -1,0 +1,359 @@
+import { FakeForgeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { giteaExamples, type Json } from './contract.js';
+import { seedGitea, type FakeGiteaAccount, type FakeGiteaBranch, type FakeGiteaData, type FakeGiteaRepository, type GiteaSeedOptions } from './seed.js';
+
+/** Token scope categories Gitea checks per route group (read:<category> or write:<category>, or `all`). */
+export type GiteaScope = `${'read' | 'write'}:${'user' | 'repository' | 'organization' | 'misc'}` | 'all';
+
+interface FakeToken {
+  login: string;
+  scopes: GiteaScope[];
+  expired: boolean;
+}
+
+export interface FakeGiteaOptions {
+  seed: GiteaSeedOptions;
+  /** Tokens (PATs or OAuth access tokens) the fake accepts, all acting as the seeded user with scope `all`. */
+  tokens?: string[];
+  /** `[api] MAX_RESPONSE_ITEMS` (default 50) and `DEFAULT_PAGING_NUM` (default 30). */
+  maxResponseItems?: number;
+  defaultPagingNum?: number;
+}
+
+/**
+ * A Gitea 1.22 API (`<ROOT_URL>api/v1`) on 127.0.0.1, following shared/contracts (section 4 and 5):
+ * `Authorization: token|bearer` auth where an unknown or expired token leaves the request anonymous, so routes
+ * that need a user answer 401 `token is required`; per-category token scopes (403); `limit` clamped to
+ * MAX_RESPONSE_ITEMS (50) and defaulting to 30; `Link` (next,last,first,prev joined by "," with no space,
+ * absolute on ROOT_URL) and `X-Total-Count`; 404 `The target couldn't be found.`; no rate limiting unless a
+ * reverse proxy in front is switched on. Bodies are the contract examples with values overridden.
+ */
+export class FakeGitea {
+  readonly server: FakeForgeServer;
+  readonly data: FakeGiteaData;
+  private readonly tokens = new Map<string, FakeToken>();
+  private readonly maxResponseItems: number;
+  private readonly defaultPagingNum: number;
+  private publicRootUrl: string | null = null;
+  private proxyRetryAfterSeconds: number | null = null;
+
+  constructor(options: FakeGiteaOptions) {
+    this.data = seedGitea(options.seed);
+    for (const token of options.tokens ?? []) this.issueToken(token);
+    this.maxResponseItems = options.maxResponseItems ?? 50;
+    this.defaultPagingNum = options.defaultPagingNum ?? 30;
+    this.server = new FakeForgeServer((request) => this.handle(request));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Gitea's ROOT_URL (with the trailing slash): links and html/clone URLs are built on it. */
+  get rootUrl(): string {
+    return this.publicRootUrl ?? `${this.server.url}/`;
+  }
+
+  get requests(): FakeRequest[] {
+    return this.server.requests;
+  }
+
+  /** Serve as if ROOT_URL were this public address while being reached on 127.0.0.1 (an internal URL). */
+  setRootUrl(url: string | null): void {
+    this.publicRootUrl = url === null ? null : url.replace(/\/*$/, '/');
+  }
+
+  issueToken(token: string, { login = this.data.user.login, scopes = ['all'] }: { login?: string; scopes?: GiteaScope[] } = {}): string {
+    this.tokens.set(token, { login, scopes, expired: false });
+    return token;
+  }
+
+  /** The token stops working (expired OAuth token, deleted PAT): Gitea then treats requests as anonymous. */
+  expireToken(token: string): void {
+    const entry = this.tokens.get(token);
+    if (entry) entry.expired = true;
+  }
+
+  setTokenScopes(token: string, scopes: GiteaScope[]): void {
+    const entry = this.tokens.get(token);
+    if (entry) entry.scopes = scopes;
+  }
+
+  /** A reverse proxy in front of Gitea answers every request with 429 and `Retry-After` (null switches it off). */
+  rateLimitByProxy(retryAfterSeconds: number | null): void {
+    this.proxyRetryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Forget requests and faults, and switch the proxy rate limit and public ROOT_URL off; tokens are kept. */
+  reset(): void {
+    this.server.reset();
+    this.proxyRetryAfterSeconds = null;
+    this.publicRootUrl = null;
+    for (const entry of this.tokens.values()) {
+      entry.expired = false;
+      entry.scopes = ['all'];
+    }
+  }
+
+  // ---- what the seeded user sees, in Gitea's order (used by tests for expectations) ----
+
+  /** GET /user/repos for `login`: owned, collaborations and the repositories of organizations it belongs to; name order. */
+  reachableRepositories(login = this.data.user.login): FakeGiteaRepository[] {
+    return this.data.repositories.filter((repo) => this.isReachable(repo, login)).sort(byName);
+  }
+
+  repository(fullName: string): FakeGiteaRepository | undefined {
+    const [owner, name] = fullName.toLowerCase().split('/');
+    return this.data.repositories.find((r) => r.owner.login.toLowerCase() === owner && r.name.toLowerCase() === name);
+  }
+
+  /** GET /repos/{o}/{r}/branches order: commit time, newest first, then name. */
+  branchesInOrder(repo: FakeGiteaRepository): FakeGiteaBranch[] {
+    return [...repo.branches].sort((a, b) => b.committedAt.getTime() - a.committedAt.getTime() || a.name.localeCompare(b.name));
+  }
+
+  // ---- the API ----
+
+  private handle(request: FakeRequest): FakeResponse {
+    if (this.proxyRetryAfterSeconds !== null) {
+      return { status: 429, headers: { 'retry-after': String(this.proxyRetryAfterSeconds), 'content-type': 'text/plain; charset=utf-8' }, body: '429 Too Many Requests' };
+    }
+    const path = request.url.pathname;
+    if (!path.startsWith('/api/v1/')) {
+      return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body>Page Not Found</body></html>' };
+    }
+    if (request.method !== 'GET') return this.error(405, { message: 'Method Not Allowed', url: `${this.rootUrl}api/swagger` });
+    const doer = this.authenticate(request);
+    const route = path.slice('/api/v1'.length);
+    let match: RegExpMatchArray | null;
+
+    if (route === '/user') {
+      return this.requireToken(doer) ?? this.requireScope(request, 'user') ?? this.json(200, this.userBody(doer!));
+    }
+    if (route === '/user/repos') {
+      const refused = this.requireToken(doer) ?? this.requireScope(request, 'repository');
+      if (refused) return refused;
+      return this.paginated(request, this.reachableRepositories(doer!.login), (repo) => this.repositoryBody(repo, doer));
+    }
+    if (route === '/repos/search') {
+      const refused = doer ? this.requireScope(request, 'repository') : null;
+      return refused ?? this.search(request, doer);
+    }
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)$/))) {
+      const repo = this.visibleRepository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), doer);
+      if (!repo) return this.error(404, giteaExamples.repoNotVisible());
+      return this.requireScope(request, 'repository') ?? this.json(200, this.repositoryBody(repo, doer));
+    }
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/branches$/))) {
+      const repo = this.visibleRepository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), doer);
+      if (!repo) return this.error(404, giteaExamples.repoNotVisible());
+      return this.requireScope(request, 'repository') ?? this.paginated(request, this.branchesInOrder(repo), (branch) => this.branchBody(repo, branch, doer));
+    }
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/branches\/(.+)$/))) {
+      const repo = this.visibleRepository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), doer);
+      if (!repo) return this.error(404, giteaExamples.repoNotVisible());
+      const name = decodeURIComponent(match[3]!);
+      const branch = repo.branches.find((b) => b.name === name);
+      if (!branch) return this.error(404, { ...giteaExamples.notFound(), errors: [`branch does not exist [name: ${name}]`] });
+      return this.requireScope(request, 'repository') ?? this.json(200, this.branchBody(repo, branch, doer));
+    }
+    return this.error(404, { ...giteaExamples.notFound(), errors: [] });
+  }
+
+  /** `Authorization: token <t>` or `Bearer <t>` (also the deprecated `?token=`/`?access_token=`); anything unknown is anonymous. */
+  private authenticate(request: FakeRequest): FakeGiteaAccount | null {
+    const header = request.headers.authorization;
+    const fromHeader = typeof header === 'string' ? header.match(/^(?:token|bearer)\s+(\S+)\s*$/i)?.[1] : undefined;
+    const token = fromHeader ?? request.url.searchParams.get('token') ?? request.url.searchParams.get('access_token');
+    const entry = token ? this.tokens.get(token) : undefined;
+    if (!entry || entry.expired) return null;
+    (request as FakeRequest & { scopes?: GiteaScope[] }).scopes = entry.scopes;
+    return this.data.accounts.find((a) => a.login === entry.login) ?? null;
+  }
+
+  private requireToken(doer: FakeGiteaAccount | null): FakeResponse | null {
+    return doer ? null : this.error(401, giteaExamples.unauthorized());
+  }
+
+  private requireScope(request: FakeRequest, category: 'user' | 'repository'): FakeResponse | null {
+    const scopes = (request as FakeRequest & { scopes?: GiteaScope[] }).scopes;
+    if (!scopes) return null; // anonymous: visibility rules apply instead
+    if (scopes.includes('all') || scopes.includes(`read:${category}`) || scopes.includes(`write:${category}`)) return null;
+    return this.error(403, { ...giteaExamples.insufficientScope(), message: `token does not have at least one of required scope(s): [read:${category}]` });
+  }
+
+  private isReachable(repo: FakeGiteaRepository, login: string): boolean {
+    return repo.owner.login === login || repo.collaborators.includes(login) || repo.owner.members.includes(login);
+  }
+
+  /** Private repositories the doer cannot reach answer 404, exactly like unknown ones. */
+  private visibleRepository(owner: string, name: string, doer: FakeGiteaAccount | null): FakeGiteaRepository | null {
+    const repo = this.repository(`${owner}/${name}`);
+    if (!repo) return null;
+    if (!repo.isPrivate) return repo;
+    return doer && this.isReachable(repo, doer.login) ? repo : null;
+  }
+
+  /** GET /repos/search: keyword on the lower-case name (plus owner/name when it has one "/"), `uid` = owned or reachable, {ok, data}. */
+  private search(request: FakeRequest, doer: FakeGiteaAccount | null): FakeResponse {
+    const query = request.url.searchParams;
+    const keyword = (query.get('q') ?? '').trim().toLowerCase();
+    const uid = Number(query.get('uid') ?? 0);
+    const sort = query.get('sort') ?? '';
+    const order = query.get('order') || 'asc';
+    const sorters: Record<string, (a: FakeGiteaRepository, b: FakeGiteaRepository) => number> = {
+      alpha: byName,
+      id: (a, b) => a.id - b.id,
+      created: (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id,
+      updated: (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.id - b.id,
+    };
+    if ((sort && !sorters[sort]) || (sort && order !== 'asc' && order !== 'desc')) {
+      return this.error(422, { ...giteaExamples.validation(), message: sort && !sorters[sort] ? 'Invalid sort mode: "' + sort + '"' : 'Invalid sort order: "' + order + '"' });
+    }
+    const owner = uid ? this.data.accounts.find((a) => a.id === uid) : undefined;
+    if (uid && !owner) return this.json(200, { ok: true, data: [] });
+    const keywords = keyword ? keyword.split(',') : [];
+    const matches = (repo: FakeGiteaRepository) => {
+      if (keywords.length === 0) return true;
+      return keywords.some((k) => {
+        if (like(repo.name.toLowerCase(), k)) return true;
+        const parts = keyword.split('/');
+        return parts.length === 2 && like(repo.owner.login.toLowerCase(), parts[0]!) && like(repo.name.toLowerCase(), parts[1]!);
+      });
+    };
+    const visible = this.data.repositories.filter((repo) => {
+      const seen = !repo.isPrivate || (doer !== null && this.isReachable(repo, doer.login));
+      const ofOwner = !owner || this.isReachable(repo, owner.login);
+      return seen && ofOwner && matches(repo);
+    });
+    const compare = sorters[sort || 'alpha']!;
+    visible.sort(order === 'desc' && sort ? (a, b) => compare(b, a) : compare);
+    return this.paginated(request, visible, (repo) => this.repositoryBody(repo, doer), (data) => ({ ok: true, data }));
+  }
+
+  /** Gitea's ListOptions (page 1-based, limit clamped), SetLinkHeader and SetTotalCountHeader. */
+  private paginated<T>(request: FakeRequest, all: T[], toBody: (item: T) => Json, wrap: (items: Json[]) => unknown = (items) => items): FakeResponse {
+    const query = request.url.searchParams;
+    const requestedLimit = Number.parseInt(query.get('limit') ?? '', 10);
+    const pageSize = !(requestedLimit > 0) ? this.defaultPagingNum : Math.min(requestedLimit, this.maxResponseItems);
+    const requestedPage = Number.parseInt(query.get('page') ?? '', 10);
+    const page = requestedPage > 0 ? requestedPage : 1;
+    const items = all.slice((page - 1) * pageSize, page * pageSize).map(toBody);
+    const headers: Record<string, string> = { 'x-total-count': String(all.length), 'access-control-expose-headers': 'X-Total-Count' };
+    const links = this.links(request, all.length, pageSize, page);
+    if (links.length > 0) {
+      headers.link = links.join(',');
+      headers['access-control-expose-headers'] = 'X-Total-Count, Link';
+    }
+    return this.json(200, wrap(items), headers);
+  }
+
+  /** genAPILinks: next, last, first, prev, on ROOT_URL + request path, other query parameters kept (sorted, as Go encodes them). */
+  private links(request: FakeRequest, total: number, pageSize: number, requestedPage: number): string[] {
+    const totalPages = total === 0 ? 1 : Math.ceil(total / pageSize);
+    const current = Math.min(requestedPage, totalPages);
+    const link = (page: number, rel: string) => {
+      const query = new URLSearchParams(request.url.searchParams);
+      query.set('page', String(page));
+      query.sort();
+      return `<${this.rootUrl}${request.url.pathname.slice(1)}?${query.toString()}>; rel="${rel}"`;
+    };
+    const links: string[] = [];
+    if (current < totalPages) links.push(link(current + 1, 'next'));
+    if (current !== totalPages) links.push(link(totalPages, 'last'));
+    if (current !== 1) links.push(link(1, 'first'));
+    if (current > 1) links.push(link(current - 1, 'prev'));
+    return links;
+  }
+
+  private accountBody(account: FakeGiteaAccount): Json {
+    const root = this.rootUrl;
+    return Object.assign(giteaExamples.user(), {
+      id: account.id,
+      login: account.login,
+      full_name: account.fullName,
+      email: account.isOrganization ? '' : `${account.login}@example.com`,
+      html_url: `${root}${account.login}`,
+      avatar_url: `${root}avatars/${account.id}`,
+      is_admin: account.isAdmin,
+    });
+  }
+
+  private userBody(account: FakeGiteaAccount): Json {
+    return this.accountBody(account);
+  }
+
+  private repositoryBody(repo: FakeGiteaRepository, doer: FakeGiteaAccount | null): Json {
+    const root = this.rootUrl;
+    const fullName = `${repo.owner.login}/${repo.name}`;
+    const host = new URL(root).hostname;
+    const isOwner = doer?.login === repo.owner.login;
+    const canPush = doer !== null && this.isReachable(repo, doer.login);
+    return Object.assign(giteaExamples.repository(), {
+      id: repo.id,
+      owner: this.accountBody(repo.owner),
+      name: repo.name,
+      full_name: fullName,
+      description: repo.description,
+      private: repo.isPrivate,
+      empty: repo.branches.length === 0,
+      default_branch: repo.defaultBranch,
+      html_url: `${root}${fullName}`,
+      clone_url: `${root}${fullName}.git`,
+      ssh_url: `ssh://git@${host}:2222/${fullName}.git`,
+      url: `${root}api/v1/repos/${fullName}`,
+      languages_url: `${root}api/v1/repos/${fullName}/languages`,
+      created_at: repo.createdAt.toISOString().replace('.000', ''),
+      updated_at: repo.updatedAt.toISOString().replace('.000', ''),
+      permissions: { admin: isOwner, push: canPush, pull: true },
+    });
+  }
+
+  private branchBody(repo: FakeGiteaRepository, branch: FakeGiteaBranch, doer: FakeGiteaAccount | null): Json {
+    const body = giteaExamples.branch();
+    const fullName = `${repo.owner.login}/${repo.name}`;
+    const canPush = doer !== null && this.isReachable(repo, doer.login);
+    return Object.assign(body, {
+      name: branch.name,
+      commit: Object.assign(body.commit as Json, {
+        id: branch.sha,
+        message: `Update ${branch.name}\n`,
+        timestamp: branch.committedAt.toISOString().replace('.000Z', 'Z'),
+        url: `${this.rootUrl}${fullName}/commit/${branch.sha}`,
+      }),
+      protected: branch.isProtected,
+      effective_branch_protection_name: branch.isProtected ? branch.name : '',
+      user_can_push: canPush && !branch.isProtected,
+      user_can_merge: canPush,
+    });
+  }
+
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {
+    return { status, headers: { 'content-type': 'application/json;charset=utf-8', ...headers }, body };
+  }
+
+  /** An APIError body; `url` always points at ROOT_URL's swagger page. */
+  private error(status: number, body: Json): FakeResponse {
+    return this.json(status, { ...body, url: `${this.rootUrl}api/swagger` });
+  }
+}
+
+/** Gitea sorts by name (SearchOrderByAlphabetically); the id keeps equal names in a fixed order here. */
+function byName(a: FakeGiteaRepository, b: FakeGiteaRepository): number {
+  return a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : a.id - b.id;
+}
+
+/** SQL `LIKE '%keyword%'` as Gitea builds it: `%` and `_` in the keyword stay wildcards. */
+function like(text: string, keyword: string): boolean {
+  const pattern = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return new RegExp(pattern).test(text);
+}

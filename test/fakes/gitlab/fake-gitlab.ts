@@ -1,0 +1,497 @@
+import { randomBytes } from 'node:crypto';
+import { FakeForgeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { GitLabWorld, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions } from './data.js';
+import { examples, fromExample, type JsonObject } from './examples.js';
+import { paginate } from './pagination.js';
+
+/** GitLab OAuth access tokens last 2 hours (doc/api/oauth2.md: expires_in 7200). */
+export const OAUTH_TOKEN_LIFETIME_SECONDS = 7200;
+
+export interface FakeToken {
+  value: string;
+  userId: number;
+  scopes: string[];
+  kind: 'oauth' | 'personal';
+  createdAt: Date;
+  /** null: never expires (personal access tokens without an expiry date here). */
+  lifetimeSeconds: number | null;
+  revoked: boolean;
+}
+
+export interface FakeGitLabOptions {
+  /**
+   * The instance's configured external URL (what web_url, http_url_to_repo and Link headers use), e.g.
+   * https://gitlab.example.com when the adapter reaches the fake through an internal URL. Defaults to the
+   * fake's own address.
+   */
+  externalUrl?: string;
+  /** Rack::Attack's authenticated API throttle; null turns rate limiting (and its headers) off. */
+  rateLimit?: { limit: number; periodSeconds: number } | null;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const REALM = 'Bearer realm="Protected by OAuth 2.0"';
+
+/** lib/api/api_guard.rb */
+const INVALID_TOKEN = {
+  expired: 'Token is expired. You can either do re-authorization or token refresh.',
+  revoked: 'Token was revoked. You have to re-authorize from the user.',
+  unknown: 'Bad Access Token.',
+};
+/** Doorkeeper's own descriptions (config/locales/en.yml), used by /oauth/token/info. */
+const DOORKEEPER_INVALID_TOKEN = {
+  expired: 'The access token expired',
+  revoked: 'The access token was revoked',
+  unknown: 'The access token is invalid',
+};
+
+/**
+ * A GitLab REST v4 instance on 127.0.0.1, following ../shared/contracts/gitlab: OAuth bearer tokens that
+ * expire after 2 h (on the fake's clock, which tests can advance), PRIVATE-TOKEN personal tokens, scopes,
+ * membership and group visibility, group listings with subgroups and shared projects, offset pagination
+ * headers, search, 401 `invalid_token` bodies with WWW-Authenticate, 404 `… Not Found` messages, and the
+ * Rack::Attack throttle (RateLimit-* headers on every response, 429 text/plain `Retry later` with
+ * Retry-After and RateLimit-ResetTime). Faults (failNext, hangNext, latency) come from FakeForgeServer.
+ */
+export class FakeGitLab {
+  readonly world = new GitLabWorld();
+  readonly server = new FakeForgeServer((request) => this.handle(request));
+  readonly tokens = new Map<string, FakeToken>();
+  private clockOffsetMs = 0;
+  private readonly options: FakeGitLabOptions;
+  private rateWindow = { start: 0, observed: 0 };
+
+  constructor(options: FakeGitLabOptions = {}) {
+    this.options = { rateLimit: { limit: 7200, periodSeconds: 3600 }, ...options };
+    this.world.mainUser = this.world.addUser({ username: 'john_smith', name: 'John Smith', email: 'john@example.com' });
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get externalUrl(): string {
+    return (this.options.externalUrl ?? this.server.url).replace(/\/+$/, '');
+  }
+
+  get requests(): FakeRequest[] {
+    return this.server.requests;
+  }
+
+  seed(options: SeedOptions): this {
+    this.world.seed(options);
+    return this;
+  }
+
+  // Clock -------------------------------------------------------------------------------------------------
+
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  // Credentials -------------------------------------------------------------------------------------------
+
+  /** An OAuth access token (2 h) for the main user unless told otherwise; `value` picks the token text. */
+  issueToken(options: { value?: string; scopes?: string[]; kind?: 'oauth' | 'personal'; user?: FakeUser; lifetimeSeconds?: number | null } = {}): string {
+    const kind = options.kind ?? 'oauth';
+    const value = options.value ?? (kind === 'oauth' ? randomBytes(32).toString('hex') : `glpat-${randomBytes(10).toString('hex')}`);
+    this.tokens.set(value, {
+      value,
+      userId: (options.user ?? this.world.mainUser).id,
+      scopes: options.scopes ?? ['api'],
+      kind,
+      createdAt: this.now(),
+      lifetimeSeconds: options.lifetimeSeconds !== undefined ? options.lifetimeSeconds : kind === 'oauth' ? OAUTH_TOKEN_LIFETIME_SECONDS : null,
+      revoked: false,
+    });
+    return value;
+  }
+
+  revokeToken(value: string): void {
+    const token = this.tokens.get(value);
+    if (token) token.revoked = true;
+  }
+
+  // Rate limiting -----------------------------------------------------------------------------------------
+
+  /** Use up the current throttle window: every request until it ends gets 429. */
+  exhaustRateLimit(): void {
+    const limit = this.options.rateLimit;
+    if (!limit) throw new Error('rate limiting is off on this fake');
+    this.currentWindow();
+    this.rateWindow.observed = limit.limit;
+  }
+
+  /** Start the current throttle window's count afresh. */
+  resetRateLimit(): void {
+    this.rateWindow = { start: 0, observed: 0 };
+  }
+
+  /** When the current throttle window ends (RateLimit-Reset). */
+  rateLimitResetAt(): Date {
+    const { periodSeconds } = this.options.rateLimit!;
+    return new Date(this.currentWindow().start + periodSeconds * 1000);
+  }
+
+  // Faults (FakeForgeServer) ------------------------------------------------------------------------------
+
+  failNext(count: number, response: FakeResponse): void {
+    this.server.failNext(count, response);
+  }
+
+  hangNext(count: number, ms: number): void {
+    this.server.hangNext(count, ms);
+  }
+
+  setLatency(ms: number): void {
+    this.server.setLatency(ms);
+  }
+
+  /** Forget recorded requests and faults (the world, tokens and clock stay). */
+  reset(): void {
+    this.server.reset();
+  }
+
+  requestCount(predicate?: (request: FakeRequest) => boolean): number {
+    return this.server.requestCount(predicate);
+  }
+
+  // Handling ----------------------------------------------------------------------------------------------
+
+  private handle(request: FakeRequest): FakeResponse {
+    const throttle = this.throttle();
+    const response = throttle.limited ? throttle.response : this.route(request);
+    return { ...response, headers: { ...response.headers, ...throttle.headers } };
+  }
+
+  private currentWindow() {
+    const periodMs = this.options.rateLimit!.periodSeconds * 1000;
+    const start = Math.floor(this.now().getTime() / periodMs) * periodMs;
+    if (start !== this.rateWindow.start) this.rateWindow = { start, observed: 0 };
+    return this.rateWindow;
+  }
+
+  /** Rack::Attack: counts the request, then throttles past the limit; its headers go on every response. */
+  private throttle(): { limited: true; response: FakeResponse; headers: Record<string, string> } | { limited: false; headers: Record<string, string> } {
+    const limit = this.options.rateLimit;
+    if (!limit) return { limited: false, headers: {} };
+    const window = this.currentWindow();
+    window.observed += 1;
+    const resetMs = window.start + limit.periodSeconds * 1000;
+    const headers = {
+      'ratelimit-name': 'throttle_authenticated_api',
+      'ratelimit-limit': String(limit.limit),
+      'ratelimit-observed': String(window.observed),
+      'ratelimit-remaining': String(Math.max(0, limit.limit - window.observed)),
+      'ratelimit-reset': String(Math.floor(resetMs / 1000)),
+    };
+    if (window.observed <= limit.limit) return { limited: false, headers };
+    return {
+      limited: true,
+      headers: {
+        ...headers,
+        'ratelimit-resettime': new Date(resetMs).toUTCString(),
+        'retry-after': String(Math.max(1, Math.ceil((resetMs - this.now().getTime()) / 1000))),
+      },
+      response: { status: 429, headers: { 'content-type': 'text/plain' }, body: 'Retry later' },
+    };
+  }
+
+  private route(request: FakeRequest): FakeResponse {
+    let segments: string[];
+    try {
+      segments = request.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return { status: 400, headers: JSON_TYPE, body: { message: '400 Bad request' } };
+    }
+    if (request.method !== 'GET') return notFoundRoute();
+
+    if (segments.join('/') === 'oauth/token/info') return this.tokenInfo(request);
+    if (segments[0] !== 'api' || segments[1] !== 'v4') return notFoundRoute();
+    const path = segments.slice(2);
+
+    const auth = this.authenticate(request, path[0] === 'user' && path.length === 1 ? ['api', 'read_api', 'read_user'] : ['api', 'read_api']);
+    if ('response' in auth) return auth.response;
+    const user = auth.user;
+
+    if (path.length === 1 && path[0] === 'user') {
+      if (!user) return { status: 401, headers: JSON_TYPE, body: { message: '401 Unauthorized' } };
+      return this.json(200, this.renderUser(user));
+    }
+    if (path.length === 1 && path[0] === 'projects') return this.listProjects(request, user);
+    if (path[0] === 'projects' && path.length >= 2) {
+      const project = this.world.projectByRef(path[1]!);
+      if (!project || !this.world.canSeeProject(user, project)) return { status: 404, headers: JSON_TYPE, body: { message: '404 Project Not Found' } };
+      if (path.length === 2) return this.json(200, this.renderProject(project, user, false));
+      if (path.length === 4 && path[2] === 'repository' && path[3] === 'branches') return this.listBranches(request, project);
+      if (path.length === 5 && path[2] === 'repository' && path[3] === 'branches') {
+        const branch = project.branches.find((b) => b.name === path[4]);
+        if (!branch) return { status: 404, headers: JSON_TYPE, body: { message: '404 Branch Not Found' } };
+        return this.json(200, this.renderBranch(project, branch));
+      }
+    }
+    if (path[0] === 'groups' && path.length === 3 && path[2] === 'projects') {
+      const group = this.world.groupByRef(path[1]!);
+      if (!group || !this.world.canSeeGroup(user, group)) return { status: 404, headers: JSON_TYPE, body: { message: '404 Group Not Found' } };
+      return this.listGroupProjects(request, user, group.id);
+    }
+    return notFoundRoute();
+  }
+
+  /**
+   * lib/api/api_guard.rb: a Bearer token that is unknown, revoked or expired is 401 `invalid_token`
+   * (WWW-Authenticate + OAuth body); a wrong PRIVATE-TOKEN is 401 `{"message":"401 Unauthorized"}`; a token
+   * without the scopes the endpoint needs is 403 `insufficient_scope`. No credentials: anonymous.
+   */
+  private authenticate(request: FakeRequest, scopes: string[]): { user: FakeUser | null } | { response: FakeResponse } {
+    const bearer = /^bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1]?.trim();
+    const privateToken = request.headers['private-token'];
+    if (!bearer && !privateToken) return { user: null };
+    const token = this.tokens.get(bearer ?? String(privateToken));
+    const problem = !token ? 'unknown' : token.revoked ? 'revoked' : this.expired(token) ? 'expired' : null;
+    if (problem) {
+      if (!bearer) return { response: { status: 401, headers: JSON_TYPE, body: { message: '401 Unauthorized' } } };
+      const description = INVALID_TOKEN[problem];
+      return {
+        response: {
+          status: 401,
+          headers: { ...JSON_TYPE, 'www-authenticate': `${REALM}, error="invalid_token", error_description="${description}"` },
+          body: { error: 'invalid_token', error_description: description },
+        },
+      };
+    }
+    if (!token!.scopes.some((scope) => scopes.includes(scope))) {
+      const description = 'The request requires higher privileges than provided by the access token.';
+      return {
+        response: {
+          status: 403,
+          headers: { ...JSON_TYPE, 'www-authenticate': `${REALM}, error="insufficient_scope", error_description="${description}", scope="${scopes.join(' ')}"` },
+          body: { error: 'insufficient_scope', error_description: description, scope: scopes.join(' ') },
+        },
+      };
+    }
+    return { user: this.world.users.find((u) => u.id === token!.userId)! };
+  }
+
+  private expired(token: FakeToken): boolean {
+    return token.lifetimeSeconds !== null && this.now().getTime() >= token.createdAt.getTime() + token.lifetimeSeconds * 1000;
+  }
+
+  /** Doorkeeper's GET /oauth/token/info (host root). */
+  private tokenInfo(request: FakeRequest): FakeResponse {
+    const bearer = /^bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1]?.trim();
+    const token = bearer ? this.tokens.get(bearer) : undefined;
+    const problem = !token || token.kind !== 'oauth' ? 'unknown' : token.revoked ? 'revoked' : this.expired(token) ? 'expired' : null;
+    if (problem) {
+      const description = DOORKEEPER_INVALID_TOKEN[problem];
+      return {
+        status: 401,
+        headers: { ...JSON_TYPE, 'www-authenticate': `${REALM}, error="invalid_token", error_description="${description}"` },
+        body: { error: 'invalid_token', error_description: description },
+      };
+    }
+    const t = token!;
+    const expiresIn = t.lifetimeSeconds === null ? null : Math.max(0, Math.round((t.createdAt.getTime() + t.lifetimeSeconds * 1000 - this.now().getTime()) / 1000));
+    return this.json(
+      200,
+      fromExample(examples.tokenInfo, { resource_owner_id: t.userId, scope: t.scopes, expires_in: expiresIn, created_at: Math.floor(t.createdAt.getTime() / 1000) }),
+    );
+  }
+
+  private listProjects(request: FakeRequest, user: FakeUser | null): FakeResponse {
+    const q = request.url.searchParams;
+    let projects = this.world.projects.filter((project) => this.world.canSeeProject(user, project));
+    // Anonymous callers get public projects only; membership/owned need a user.
+    if (user && q.get('membership') === 'true') projects = projects.filter((project) => this.world.isProjectMember(user, project));
+    if (user && q.get('owned') === 'true') projects = projects.filter((project) => project.namespace.kind === 'user' && project.namespace.userId === user.id);
+    return this.projectList(request, user, projects);
+  }
+
+  private listGroupProjects(request: FakeRequest, user: FakeUser | null, groupId: number): FakeResponse {
+    const q = request.url.searchParams;
+    const group = this.world.group(groupId);
+    const groupIds = new Set((q.get('include_subgroups') === 'true' ? this.world.subtree(group) : [group]).map((g) => g.id));
+    const withShared = q.get('with_shared') !== 'false';
+    const projects = this.world.projects.filter(
+      (project) =>
+        ((project.namespace.kind === 'group' && groupIds.has(project.namespace.groupId)) || (withShared && project.sharedWithGroupIds.includes(group.id))) &&
+        this.world.canSeeProject(user, project),
+    );
+    return this.projectList(request, user, projects);
+  }
+
+  /** search, archived, visibility, order_by/sort (default created_at desc, id breaks ties), pagination. */
+  private projectList(request: FakeRequest, user: FakeUser | null, projects: FakeProject[]): FakeResponse {
+    const q = request.url.searchParams;
+    const search = q.get('search')?.toLowerCase();
+    let list = projects;
+    if (search) list = list.filter((p) => [p.name, p.path, p.description ?? ''].some((text) => text.toLowerCase().includes(search)));
+    if (q.has('archived')) list = list.filter((p) => p.archived === (q.get('archived') === 'true'));
+    const visibility = q.get('visibility');
+    if (visibility) list = list.filter((p) => p.visibility === visibility);
+    const orderBy = q.get('order_by') ?? 'created_at';
+    const direction = q.get('sort') === 'asc' ? 1 : -1;
+    const key = (p: FakeProject): string | number =>
+      orderBy === 'id' ? p.id : orderBy === 'name' ? p.name.toLowerCase() : orderBy === 'path' ? p.path : orderBy === 'last_activity_at' || orderBy === 'updated_at' ? p.lastActivityAt.getTime() : p.createdAt.getTime();
+    list = [...list].sort((a, b) => {
+      const [ka, kb] = [key(a), key(b)];
+      return (ka < kb ? -1 : ka > kb ? 1 : 0) * direction || (a.id - b.id) * direction;
+    });
+    const simple = !user || q.get('simple') === 'true';
+    const page = paginate(list, request.url, this.externalUrl);
+    return this.json(200, page.items.map((p) => this.renderProject(p, user, simple)), page.headers);
+  }
+
+  /** Sorted by name; `search` is a case-insensitive substring, `^term` a prefix, `term$` a suffix. */
+  private listBranches(request: FakeRequest, project: FakeProject): FakeResponse {
+    const raw = request.url.searchParams.get('search');
+    let branches = project.branches;
+    if (raw) {
+      const prefix = raw.startsWith('^');
+      const suffix = raw.endsWith('$');
+      const term = raw.slice(prefix ? 1 : 0, suffix ? -1 : undefined).toLowerCase();
+      branches = branches.filter((b) => {
+        const name = b.name.toLowerCase();
+        if (prefix && suffix) return name === term;
+        if (prefix) return name.startsWith(term);
+        if (suffix) return name.endsWith(term);
+        return name.includes(term);
+      });
+    }
+    const page = paginate(branches, request.url, this.externalUrl);
+    return this.json(200, page.items.map((b) => this.renderBranch(project, b)), page.headers);
+  }
+
+  // Rendering (from the contract examples) ----------------------------------------------------------------
+
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {
+    return { status, headers: { ...JSON_TYPE, ...headers }, body };
+  }
+
+  private renderUser(user: FakeUser): JsonObject {
+    return fromExample(examples.user, {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      email: user.email,
+      public_email: user.email,
+      commit_email: user.email,
+      web_url: `${this.externalUrl}/${user.username}`,
+      avatar_url: `${this.externalUrl}/uploads/user/avatar/${user.id}/avatar.png`,
+    });
+  }
+
+  renderProject(project: FakeProject, user: FakeUser | null, simple: boolean): JsonObject {
+    const ext = this.externalUrl;
+    const fullPath = this.world.projectPath(project);
+    const webUrl = `${ext}/${fullPath}`;
+    const ns = project.namespace;
+    const group = ns.kind === 'group' ? this.world.group(ns.groupId) : null;
+    const owner = ns.kind === 'user' ? this.world.users.find((u) => u.id === ns.userId)! : null;
+    const namespaceNames = group ? this.world.ancestry(group).reverse().map((g) => g.name) : [owner!.name];
+    const base: JsonObject = {
+      id: project.id,
+      description: project.description,
+      name: project.name,
+      name_with_namespace: [...namespaceNames, project.name].join(' / '),
+      path: project.path,
+      path_with_namespace: fullPath,
+      created_at: project.createdAt.toISOString(),
+      default_branch: project.defaultBranch,
+      tag_list: [],
+      topics: [],
+      ssh_url_to_repo: `git@${new URL(ext).hostname}:${fullPath}.git`,
+      http_url_to_repo: `${webUrl}.git`,
+      web_url: webUrl,
+      readme_url: project.defaultBranch ? `${webUrl}/-/blob/${project.defaultBranch}/README.md` : null,
+      forks_count: 0,
+      avatar_url: null,
+      star_count: project.id % 7,
+      last_activity_at: project.lastActivityAt.toISOString(),
+      namespace: {
+        id: group ? group.id : owner!.id,
+        name: group ? group.name : owner!.name,
+        path: group ? group.path : owner!.username,
+        kind: group ? 'group' : 'user',
+        full_path: group ? group.fullPath : owner!.username,
+        parent_id: group ? group.parentId : null,
+        avatar_url: null,
+        web_url: group ? `${ext}/groups/${group.fullPath}` : `${ext}/${owner!.username}`,
+      },
+    };
+    if (simple) return fromExample(examples.simpleProject, base);
+    const api = `${ext}/api/v4/projects/${project.id}`;
+    const member = user ? this.world.isProjectMember(user, project) : false;
+    return fromExample(examples.project, {
+      ...base,
+      _links: {
+        self: api,
+        issues: `${api}/issues`,
+        merge_requests: `${api}/merge_requests`,
+        repo_branches: `${api}/repository/branches`,
+        labels: `${api}/labels`,
+        events: `${api}/events`,
+        members: `${api}/members`,
+      },
+      empty_repo: project.defaultBranch === null,
+      archived: project.archived,
+      visibility: project.visibility,
+      ...(owner ? { owner: { id: owner.id, username: owner.username, name: owner.name, state: 'active', locked: false, avatar_url: null, web_url: `${ext}/${owner.username}` } } : {}),
+      creator_id: project.creatorId,
+      shared_with_groups: project.sharedWithGroupIds.map((id) => {
+        const shared = this.world.group(id);
+        return { group_id: shared.id, group_name: shared.name, group_full_path: shared.fullPath, group_access_level: 30, expires_at: null };
+      }),
+      permissions: {
+        project_access: member && project.memberIds.has(user!.id) ? { access_level: 40, notification_level: 3 } : null,
+        group_access: member && !project.memberIds.has(user!.id) ? { access_level: 30, notification_level: 3 } : null,
+      },
+    });
+  }
+
+  private renderBranch(project: FakeProject, branch: FakeBranch): JsonObject {
+    const webUrl = `${this.externalUrl}/${this.world.projectPath(project)}`;
+    const example = examples.branch as { commit: JsonObject };
+    const when = branch.committedAt.toISOString();
+    return fromExample(examples.branch, {
+      name: branch.name,
+      merged: false,
+      protected: branch.protected,
+      default: branch.name === project.defaultBranch,
+      developers_can_push: false,
+      developers_can_merge: false,
+      can_push: true,
+      web_url: `${webUrl}/-/tree/${branch.name}`,
+      commit: {
+        ...structuredClone(example.commit),
+        id: branch.sha,
+        short_id: branch.sha.slice(0, 8),
+        created_at: when,
+        authored_date: when,
+        committed_date: when,
+        title: `Update ${branch.name}`,
+        message: `Update ${branch.name}`,
+        parent_ids: [],
+        web_url: `${webUrl}/-/commit/${branch.sha}`,
+      },
+    });
+  }
+}
+
+/** Grape's answer for a route that does not exist. */
+function notFoundRoute(): FakeResponse {
+  return { status: 404, headers: JSON_TYPE, body: { error: '404 Not Found' } };
+}
