@@ -39,6 +39,8 @@ builder.prismaInterfaceFields(GitProviderRef, (t) => ({
   repositories: t.connection(
     {
       type: Repository,
+      // Nullable so that a forge failure here leaves the rest of the provider readable.
+      nullable: true,
       description:
         'Repositories these credentials reach, live from the forge, every page of it. Forge failures are GraphQL errors whose extensions.code is a Forge…Error code.',
       args: { search: t.arg.string({ description: 'Filters by name (on the forge where it can, otherwise here).' }) },
@@ -59,6 +61,7 @@ builder.prismaInterfaceFields(GitProviderRef, (t) => ({
   branches: t.connection(
     {
       type: Branch,
+      nullable: true,
       description: 'Branches of one repository, live from the forge.',
       args: {
         repository: t.arg.string({ required: true, description: 'A repository’s fullName (GitLab also takes the numeric project id).' }),

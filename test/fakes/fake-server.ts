@@ -110,3 +110,54 @@ export class FakeForgeServer {
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * What every fake forge shares: a `FakeForgeServer` answering with the forge's `handle`, its lifecycle, the
+ * recorded requests and the faults (failNext, hangNext, latency). `reset()` forgets requests and faults; a fake
+ * with switches of its own overrides it and calls `super.reset()`.
+ */
+export abstract class FakeForge {
+  // The handler only calls `this.handle` at request time, so a subclass may set up its state after this runs.
+  readonly server = new FakeForgeServer((request) => this.handle(request));
+
+  protected abstract handle(request: FakeRequest): FakeResponse | Promise<FakeResponse>;
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** The server's base URL: what a provider's forge URL is set to (for GitHub, an Enterprise Server host). */
+  get url(): string {
+    return this.server.url;
+  }
+
+  get requests(): FakeRequest[] {
+    return this.server.requests;
+  }
+
+  failNext(count: number, response: FakeResponse): void {
+    this.server.failNext(count, response);
+  }
+
+  hangNext(count: number, ms: number): void {
+    this.server.hangNext(count, ms);
+  }
+
+  setLatency(ms: number): void {
+    this.server.setLatency(ms);
+  }
+
+  /** Forget recorded requests and faults. */
+  reset(): void {
+    this.server.reset();
+  }
+
+  requestCount(predicate?: (request: FakeRequest) => boolean): number {
+    return this.server.requestCount(predicate);
+  }
+}

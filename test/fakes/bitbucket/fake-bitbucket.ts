@@ -1,4 +1,4 @@
-import { FakeForgeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import { BbqlError, parseBbql } from './bbql.js';
 import {
   branchBody,
@@ -43,8 +43,7 @@ const DEFAULT_PAGELEN = 10;
  * absolute `next` (absent on the last page), pagelen capped at 100 (400 above), `{type:'error'}` bodies,
  * 429 "Rate limit for this resource has been exceeded" (optionally with Retry-After), BBQL `q` and `sort`.
  */
-export class FakeBitbucket {
-  readonly server: FakeForgeServer;
+export class FakeBitbucket extends FakeForge {
   readonly user: SeedUser = { nickname: 'fake-dev', displayName: 'Fake Developer', accountId: '712020:0f6b5c1e-5d1a-4d4c-9a4b-7b3e5c2d1a00', uuid: '{a54f16da-24e9-4d7f-a3a7-b1ba2cd98aa3}' };
   readonly workspaces = new Map<string, SeedWorkspace>();
   readonly repositories: SeedRepository[] = [];
@@ -64,36 +63,23 @@ export class FakeBitbucket {
   cursorNext = false;
 
   /** Back to a well-behaved forge: switches off, recorded requests and pending faults forgotten. */
-  reset(): void {
+  override reset(): void {
     this.apiTokensExpired = false;
     this.appPasswordsRemoved = false;
     this.rateLimited = null;
     this.omitSize = false;
     this.restrictionsForbidden = false;
     this.cursorNext = false;
-    this.server.reset();
+    super.reset();
   }
 
   constructor(readonly credentials: FakeBitbucketCredentials) {
-    this.server = new FakeForgeServer((request) => this.handle(request));
-  }
-
-  get url(): string {
-    return this.server.url;
+    super();
   }
 
   /** The API base a client is configured with. */
   get apiUrl(): string {
     return `${this.server.url}/2.0`;
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** Generated data: `repositories` repos in `workspace` (every 7th named `service-…`), plus `bigRepos`. */
@@ -148,7 +134,7 @@ export class FakeBitbucket {
     return this.server.requests.filter((r) => r.url.pathname === `/2.0${path}`);
   }
 
-  private handle(request: FakeRequest): FakeResponse {
+  protected handle(request: FakeRequest): FakeResponse {
     const auth = this.authenticate(request);
     if (auth !== 'ok') {
       return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Bitbucket.org HTTP"' }, body: errorBody('Unauthorized') };

@@ -1,4 +1,4 @@
-import { FakeForgeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import { giteaExamples, type Json } from './contract.js';
 import { seedGitea, type FakeGiteaAccount, type FakeGiteaBranch, type FakeGiteaData, type FakeGiteaRepository, type GiteaSeedOptions } from './seed.js';
 
@@ -28,8 +28,7 @@ export interface FakeGiteaOptions {
  * absolute on ROOT_URL) and `X-Total-Count`; 404 `The target couldn't be found.`; no rate limiting unless a
  * reverse proxy in front is switched on. Bodies are the contract examples with values overridden.
  */
-export class FakeGitea {
-  readonly server: FakeForgeServer;
+export class FakeGitea extends FakeForge {
   readonly data: FakeGiteaData;
   private readonly tokens = new Map<string, FakeToken>();
   private readonly maxResponseItems: number;
@@ -38,33 +37,16 @@ export class FakeGitea {
   private proxyRetryAfterSeconds: number | null = null;
 
   constructor(options: FakeGiteaOptions) {
+    super();
     this.data = seedGitea(options.seed);
     for (const token of options.tokens ?? []) this.issueToken(token);
     this.maxResponseItems = options.maxResponseItems ?? 50;
     this.defaultPagingNum = options.defaultPagingNum ?? 30;
-    this.server = new FakeForgeServer((request) => this.handle(request));
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   /** Gitea's ROOT_URL (with the trailing slash): links and html/clone URLs are built on it. */
   get rootUrl(): string {
     return this.publicRootUrl ?? `${this.server.url}/`;
-  }
-
-  get requests(): FakeRequest[] {
-    return this.server.requests;
   }
 
   /** Serve as if ROOT_URL were this public address while being reached on 127.0.0.1 (an internal URL). */
@@ -94,8 +76,8 @@ export class FakeGitea {
   }
 
   /** Forget requests and faults, and switch the proxy rate limit and public ROOT_URL off; tokens are kept. */
-  reset(): void {
-    this.server.reset();
+  override reset(): void {
+    super.reset();
     this.proxyRetryAfterSeconds = null;
     this.publicRootUrl = null;
     for (const entry of this.tokens.values()) {
@@ -123,7 +105,7 @@ export class FakeGitea {
 
   // ---- the API ----
 
-  private handle(request: FakeRequest): FakeResponse {
+  protected handle(request: FakeRequest): FakeResponse {
     if (this.proxyRetryAfterSeconds !== null) {
       return { status: 429, headers: { 'retry-after': String(this.proxyRetryAfterSeconds), 'content-type': 'text/plain; charset=utf-8' }, body: '429 Too Many Requests' };
     }

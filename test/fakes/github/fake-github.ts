@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { FakeForgeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import {
   accessTokenBody,
   appBody,
@@ -66,8 +66,7 @@ interface IssuedToken {
  * corrects its JWTs with it), x-ratelimit-* on every response, primary (403/429, remaining 0) and secondary
  * (403 + retry-after) limits, `Link` pagination with absolute URLs, per_page capped at 100, ETag and 304.
  */
-export class FakeGitHub {
-  readonly server: FakeForgeServer;
+export class FakeGitHub extends FakeForge {
   readonly app: AppRecord;
   readonly installation: InstallationRecord;
   /** Every installation token minted (for secret canaries). */
@@ -81,34 +80,16 @@ export class FakeGitHub {
   private secondary: { remaining: number; retryAfter: number | null; status: number } = { remaining: 0, retryAfter: null, status: 403 };
 
   constructor(options: FakeGitHubOptions) {
+    super();
     const account = options.account ?? { login: 'acme', id: 4242, type: 'Organization' as const };
     const appPermissions = options.appPermissions ?? { metadata: 'read', contents: 'read' };
     this.publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
     this.app = { id: options.appId, clientId: options.clientId, slug: options.slug ?? 'forgegraph-test', name: 'Forgegraph Test', permissions: appPermissions };
     this.installation = { id: options.installationId, account, permissions: options.installationPermissions ?? appPermissions, suspendedAt: null };
-    this.server = new FakeForgeServer((request) => this.handle(request));
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  /** What a provider's githubUrl is set to (an Enterprise Server host). */
-  get url(): string {
-    return this.server.url;
   }
 
   get apiUrl(): string {
     return `${this.server.url}/api/v3`;
-  }
-
-  get requests(): FakeRequest[] {
-    return this.server.requests;
   }
 
   /** Requests to an API path (without /api/v3), optionally of one method. */
@@ -199,7 +180,7 @@ export class FakeGitHub {
     return { web: this.server.url, api: this.apiUrl, host: new URL(this.server.url).host };
   }
 
-  private handle(request: FakeRequest): FakeResponse {
+  protected handle(request: FakeRequest): FakeResponse {
     const headers: Record<string, string> = { date: new Date(this.now()).toUTCString(), 'x-github-media-type': 'github.v3; format=json' };
     const path = apiPath(request.url);
     if (!request.url.pathname.startsWith('/api/v3/')) return { status: 404, headers, body: errorBody('404_not_found') };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FakeForgeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import { GitLabWorld, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions } from './data.js';
 import { examples, fromExample, type JsonObject } from './examples.js';
 import { paginate } from './pagination.js';
@@ -51,40 +51,23 @@ const DOORKEEPER_INVALID_TOKEN = {
  * membership and group visibility, group listings with subgroups and shared projects, offset pagination
  * headers, search, 401 `invalid_token` bodies with WWW-Authenticate, 404 `… Not Found` messages, and the
  * Rack::Attack throttle (RateLimit-* headers on every response, 429 text/plain `Retry later` with
- * Retry-After and RateLimit-ResetTime). Faults (failNext, hangNext, latency) come from FakeForgeServer.
+ * Retry-After and RateLimit-ResetTime). Faults (failNext, hangNext, latency) come from FakeForge.
  */
-export class FakeGitLab {
+export class FakeGitLab extends FakeForge {
   readonly world = new GitLabWorld();
-  readonly server = new FakeForgeServer((request) => this.handle(request));
   readonly tokens = new Map<string, FakeToken>();
   private clockOffsetMs = 0;
   private readonly options: FakeGitLabOptions;
   private rateWindow = { start: 0, observed: 0 };
 
   constructor(options: FakeGitLabOptions = {}) {
+    super();
     this.options = { rateLimit: { limit: 7200, periodSeconds: 3600 }, ...options };
     this.world.mainUser = this.world.addUser({ username: 'john_smith', name: 'John Smith', email: 'john@example.com' });
   }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
   get externalUrl(): string {
     return (this.options.externalUrl ?? this.server.url).replace(/\/+$/, '');
-  }
-
-  get requests(): FakeRequest[] {
-    return this.server.requests;
   }
 
   seed(options: SeedOptions): this {
@@ -146,32 +129,12 @@ export class FakeGitLab {
     return new Date(this.currentWindow().start + periodSeconds * 1000);
   }
 
-  // Faults (FakeForgeServer) ------------------------------------------------------------------------------
-
-  failNext(count: number, response: FakeResponse): void {
-    this.server.failNext(count, response);
-  }
-
-  hangNext(count: number, ms: number): void {
-    this.server.hangNext(count, ms);
-  }
-
-  setLatency(ms: number): void {
-    this.server.setLatency(ms);
-  }
-
-  /** Forget recorded requests and faults (the world, tokens and clock stay). */
-  reset(): void {
-    this.server.reset();
-  }
-
-  requestCount(predicate?: (request: FakeRequest) => boolean): number {
-    return this.server.requestCount(predicate);
-  }
+  // Faults (failNext, hangNext, setLatency, requestCount) and reset() come from FakeForge: reset() forgets
+  // recorded requests and faults, while the world, tokens and clock stay.
 
   // Handling ----------------------------------------------------------------------------------------------
 
-  private handle(request: FakeRequest): FakeResponse {
+  protected handle(request: FakeRequest): FakeResponse {
     const throttle = this.throttle();
     const response = throttle.limited ? throttle.response : this.route(request);
     return { ...response, headers: { ...response.headers, ...throttle.headers } };
