@@ -1,11 +1,8 @@
-import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import type { BranchInfo, RepositoryInfo } from '../providers/types.js';
 import { builder } from './builder.js';
+import { forgeConnection } from './forge-connection.js';
 import { asGraphQLForgeErrors } from './forge-errors.js';
 import { GitProviderRef } from './git-provider.js';
-
-/** The most a page of a forge listing may hold; forges serve at most 100 per request. */
-const MAX_PAGE = 100;
 
 const totalCountDescription = 'The size of the whole listing (after search), when the forge says or it was counted.';
 
@@ -45,15 +42,7 @@ builder.prismaInterfaceFields(GitProviderRef, (t) => ({
         'Repositories these credentials reach, live from the forge, every page of it. Forge failures are GraphQL errors whose extensions.code is a Forge…Error code.',
       args: { search: t.arg.string({ description: 'Filters by name (on the forge where it can, otherwise here).' }) },
       resolve: (provider, args, ctx) =>
-        asGraphQLForgeErrors(async () => {
-          let totalCount: number | null = null;
-          const connection = await resolveOffsetConnection({ args, maxSize: MAX_PAGE }, async ({ offset, limit }) => {
-            const page = await ctx.forge.listRepositories(provider.id, { offset, limit, search: args.search ?? null });
-            totalCount = page.totalCount;
-            return page.items;
-          });
-          return { ...connection, totalCount };
-        }),
+        asGraphQLForgeErrors(() => forgeConnection(args, ({ offset, limit }) => ctx.forge.listRepositories(provider.id, { offset, limit, search: args.search ?? null }))),
     },
     { name: 'RepositoryConnection', fields: (c) => ({ totalCount: c.int({ nullable: true, description: totalCountDescription, resolve: (connection) => (connection as { totalCount?: number | null }).totalCount ?? null }) }) },
     { name: 'RepositoryEdge' },
@@ -68,15 +57,7 @@ builder.prismaInterfaceFields(GitProviderRef, (t) => ({
         search: t.arg.string({ description: 'Filters by branch name.' }),
       },
       resolve: (provider, args, ctx) =>
-        asGraphQLForgeErrors(async () => {
-          let totalCount: number | null = null;
-          const connection = await resolveOffsetConnection({ args, maxSize: MAX_PAGE }, async ({ offset, limit }) => {
-            const page = await ctx.forge.listBranches(provider.id, args.repository, { offset, limit, search: args.search ?? null });
-            totalCount = page.totalCount;
-            return page.items;
-          });
-          return { ...connection, totalCount };
-        }),
+        asGraphQLForgeErrors(() => forgeConnection(args, ({ offset, limit }) => ctx.forge.listBranches(provider.id, args.repository, { offset, limit, search: args.search ?? null }))),
     },
     { name: 'BranchConnection', fields: (c) => ({ totalCount: c.int({ nullable: true, description: totalCountDescription, resolve: (connection) => (connection as { totalCount?: number | null }).totalCount ?? null }) }) },
     { name: 'BranchEdge' },
