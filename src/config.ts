@@ -9,6 +9,8 @@ export interface Config {
   /** Older keys, still accepted for decryption while values are re-sealed under the current key. */
   previousSecretKeys: string[];
   logLevel: string;
+  /** Where browsers and forges reach this service: redirect and webhook URLs are built on it. */
+  publicUrl: string;
   forge: ForgeSettings;
 }
 
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: env.FORGEGRAPH_SECRET_KEY || undefined,
     previousSecretKeys: (env.FORGEGRAPH_PREVIOUS_SECRET_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     forge: {
       allowedPrivateHosts: env.FORGEGRAPH_ALLOWED_PRIVATE_HOSTS ?? '',
       bitbucketApiUrl: (env.BITBUCKET_API_URL ?? 'https://api.bitbucket.org/2.0').replace(/\/+$/, ''),

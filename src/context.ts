@@ -9,6 +9,8 @@ export interface Context {
   secrets: SecretBox;
   logger: Logger;
   viewer: Viewer;
+  /** Where browsers and forges reach this service (PUBLIC_URL). */
+  publicUrl: string;
   /** This request's forge calls, each made once. */
   forge: ForgeAccess;
 }

@@ -22,6 +22,7 @@ async function main() {
     secrets,
     logger,
     forge: { http: forgeHttp, bitbucketApiUrl: config.forge.bitbucketApiUrl },
+    publicUrl: config.publicUrl,
     isReady: () => ready,
   });
   const server = createServer(yoga);

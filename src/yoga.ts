@@ -9,6 +9,8 @@ import { authenticate } from './resolvers/api-keys.js';
 import { AuthenticationError } from './resolvers/errors.js';
 import { createForgeAccess } from './resolvers/forge-access.js';
 import { redactVariableValuesInErrors } from './redact-variable-errors.js';
+import { createRoutes } from './routes/index.js';
+import { routesPlugin } from './routes/route.js';
 import { schema } from './schema/index.js';
 
 /** The largest request body accepted. Nothing the API takes comes close (a GitHub App key is ~3 KB). */
@@ -19,6 +21,8 @@ export interface YogaOptions {
   secrets: SecretBox;
   logger: Logger;
   forge: { http: ForgeHttp; bitbucketApiUrl: string };
+  /** Where browsers and forges reach this service (PUBLIC_URL). */
+  publicUrl: string;
   /** Readiness, for /ready: false while starting or draining. */
   isReady?: () => boolean;
 }
@@ -44,11 +48,16 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(' ')),
     },
-    plugins: [limitBodySize(MAX_BODY_BYTES), readiness(options.isReady ?? (() => true)), redactVariableValuesInErrors()],
+    plugins: [
+      limitBodySize(MAX_BODY_BYTES),
+      readiness(options.isReady ?? (() => true)),
+      routesPlugin(createRoutes({ db, secrets, logger, http: options.forge.http, publicUrl: options.publicUrl })),
+      redactVariableValuesInErrors(),
+    ],
     context: async ({ request }) => {
       try {
         const viewer = await authenticate(db, request.headers.get('x-api-key'));
-        return { db, secrets, logger, viewer, forge: createForgeAccess({ db, secrets, ...options.forge }, viewer) };
+        return { db, secrets, logger, viewer, publicUrl: options.publicUrl, forge: createForgeAccess({ db, secrets, ...options.forge }, viewer) };
       } catch (error) {
         if (error instanceof AuthenticationError) {
           throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

@@ -14,6 +14,7 @@ import './gitea-provider.js';
 import './forge-errors.js';
 import './repository.js';
 import './connection-check.js';
+import './github-app-creation.js';
 
 export const schema = builder.toSchema();
 

@@ -31,6 +31,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The service's public address in tests: yoga.fetch takes any host, and this is the one redirects name. */
+export const PUBLIC_URL = 'http://forgegraph.test';
+
 export interface HarnessOptions {
   /** Bitbucket's API base (a fake's URL in forge tests). */
   bitbucketApiUrl?: string;
@@ -66,6 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     secrets,
     logger,
     forge: { http: forgeHttp, bitbucketApiUrl: options.bitbucketApiUrl ?? 'https://api.bitbucket.org/2.0' },
+    publicUrl: PUBLIC_URL,
   });
 
   return {

@@ -20,6 +20,7 @@ const examples = {
   repository: load<Json>('examples/GET_repos_{owner}_{repo}.200.json'),
   branches: load<Json[]>('examples/GET_repos_{owner}_{repo}_branches.200.json'),
   rateLimit: load<Json>('examples/GET_rate_limit.200.json'),
+  conversion: load<Json>('examples/POST_app-manifests_{code}_conversions.201.json'),
 };
 const errorBodies = load<Record<string, unknown>>('error-bodies.json');
 
@@ -84,6 +85,28 @@ export function appBody(base: FakeBase, app: AppRecord, owner: Account, installa
     html_url: `${base.web}/apps/${app.slug}`,
     permissions: app.permissions,
     installations_count: installationsCount,
+  };
+}
+
+/** POST /app-manifests/{code}/conversions: the `integration` plus client_id, client_secret, webhook_secret and pem. */
+export function conversionBody(
+  base: FakeBase,
+  app: AppRecord,
+  owner: Account,
+  events: string[],
+  credentials: { clientSecret: string; webhookSecret: string | null; pem: string },
+): Json {
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    ...rebase(examples.conversion, base, owner),
+    ...appBody(base, app, owner, 0),
+    events,
+    created_at: now,
+    updated_at: now,
+    client_id: app.clientId,
+    client_secret: credentials.clientSecret,
+    webhook_secret: credentials.webhookSecret,
+    pem: credentials.pem,
   };
 }
 

@@ -1,9 +1,10 @@
-import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import {
   accessTokenBody,
   appBody,
   branchBody,
+  conversionBody,
   errorBody,
   fullRepositoryBody,
   installationBody,
@@ -18,6 +19,7 @@ import {
   type RepositoryRecord,
 } from './bodies.js';
 import { jwtProblem, JWT_MESSAGES } from './jwt.js';
+import { parseManifest, type ManifestRecord } from './manifest.js';
 
 export interface FakeGitHubOptions {
   appId: number;
@@ -59,6 +61,38 @@ interface IssuedToken {
   expiresAt: number;
 }
 
+/** An App the fake knows: the one it was built with, or one created from a manifest. */
+interface FakeApp {
+  record: AppRecord;
+  publicKey: KeyObject;
+  owner: Account;
+  /** The manifest it was created from (its setup_url is where installing it redirects). */
+  manifest: ManifestRecord | null;
+}
+
+/** An App created from a manifest, with the credentials the conversion handed out (for tests and canaries). */
+export interface CreatedApp {
+  id: number;
+  slug: string;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  webhookSecret: string;
+  pem: string;
+  owner: Account;
+  manifest: ManifestRecord;
+}
+
+interface ManifestCode {
+  manifest: ManifestRecord;
+  owner: Account;
+  issuedAt: number;
+  used: boolean;
+}
+
+/** A manifest code converts once, within an hour of GitHub issuing it (contract §1). */
+const MANIFEST_CODE_LIFETIME_MS = 60 * 60 * 1000;
+
 /**
  * A fake GitHub (Enterprise Server layout: API under /api/v3) for one App and one installation, following
  * ../shared/contracts (README §1 and §5): App JWTs verified with the App's public key against the fake's
@@ -67,11 +101,19 @@ interface IssuedToken {
  * (403 + retry-after) limits, `Link` pagination with absolute URLs, per_page capped at 100, ETag and 304.
  */
 export class FakeGitHub extends FakeForge {
+  /** The App the fake was built with, and its installation. */
   readonly app: AppRecord;
   readonly installation: InstallationRecord;
   /** Every installation token minted (for secret canaries). */
   readonly issuedTokens: string[] = [];
-  private readonly publicKey: KeyObject;
+  /** Apps created from manifests, in order, with their credentials. */
+  readonly createdApps: CreatedApp[] = [];
+  private readonly apps = new Map<number, FakeApp>();
+  /** Every installation, with the App it belongs to. */
+  private readonly installations = new Map<number, { record: InstallationRecord; appId: number }>();
+  private readonly manifestCodes = new Map<string, ManifestCode>();
+  private nextAppId = 90_001;
+  private nextInstallationId = 50_001;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly rate = new Map<string, RateBucket>();
   private repositories: RepositoryRecord[] = [];
@@ -83,9 +125,11 @@ export class FakeGitHub extends FakeForge {
     super();
     const account = options.account ?? { login: 'acme', id: 4242, type: 'Organization' as const };
     const appPermissions = options.appPermissions ?? { metadata: 'read', contents: 'read' };
-    this.publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+    const publicKey = typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
     this.app = { id: options.appId, clientId: options.clientId, slug: options.slug ?? 'forgegraph-test', name: 'Forgegraph Test', permissions: appPermissions };
     this.installation = { id: options.installationId, account, permissions: options.installationPermissions ?? appPermissions, suspendedAt: null };
+    this.apps.set(this.app.id, { record: this.app, publicKey, owner: account, manifest: null });
+    this.installations.set(this.installation.id, { record: this.installation, appId: this.app.id });
   }
 
   get apiUrl(): string {
@@ -128,6 +172,112 @@ export class FakeGitHub extends FakeForge {
   /** The seeded repositories, in the order GitHub lists them for the installation. */
   get seeded(): readonly RepositoryRecord[] {
     return this.repositories;
+  }
+
+  // ---- Apps from manifests, installations ---------------------------------------------------------
+
+  /**
+   * What GitHub does when a person confirms the "new App" form: checks the manifest and issues the code it
+   * appends to the manifest's redirect_url. The code converts once, within an hour of the fake's clock.
+   */
+  issueManifestCode(options: { manifest: string | object; owner?: Account }): string {
+    const manifest = parseManifest(options.manifest);
+    const code = randomBytes(10).toString('hex');
+    this.manifestCodes.set(code, { manifest, owner: options.owner ?? { login: 'octo-user', id: 5_001, type: 'User' }, issuedAt: this.now(), used: false });
+    return code;
+  }
+
+  /** Installs an App (the fake's own, or one created from a manifest) on an account; returns the installation ID. */
+  installApp(appId: number, account: Account = { login: 'acme-installs', id: 6_001, type: 'Organization' }): number {
+    const app = this.apps.get(appId);
+    if (!app) throw new Error(`the fake has no App ${appId}`);
+    const id = this.nextInstallationId++;
+    this.installations.set(id, { record: { id, account, permissions: { ...app.record.permissions }, suspendedAt: null }, appId });
+    return id;
+  }
+
+  /** The installation of an App on an account, as GitHub lists it (null when there is none). */
+  installationOf(installationId: number): { appId: number; account: Account } | null {
+    const entry = this.installations.get(installationId);
+    return entry ? { appId: entry.appId, account: entry.record.account } : null;
+  }
+
+  private convertManifestCode(code: string): { status: number; body: unknown } {
+    const entry = this.manifestCodes.get(code);
+    if (!entry || entry.used || this.now() - entry.issuedAt > MANIFEST_CODE_LIFETIME_MS) return { status: 404, body: errorBody('404_not_found') };
+    entry.used = true;
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const baseSlug = entry.manifest.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'app';
+    let slug = baseSlug;
+    for (let n = 2; [...this.apps.values()].some((a) => a.record.slug === slug); n++) slug = `${baseSlug}-${n}`;
+    const record: AppRecord = {
+      id: this.nextAppId++,
+      slug,
+      clientId: `Iv23li${randomBytes(7).toString('hex')}`,
+      name: entry.manifest.name,
+      permissions: { ...entry.manifest.default_permissions },
+    };
+    this.apps.set(record.id, { record, publicKey: createPublicKey(keys.publicKey), owner: entry.owner, manifest: entry.manifest });
+    const created: CreatedApp = {
+      id: record.id,
+      slug,
+      name: record.name,
+      clientId: record.clientId,
+      clientSecret: randomBytes(20).toString('hex'),
+      webhookSecret: randomBytes(20).toString('hex'),
+      pem: keys.privateKey,
+      owner: entry.owner,
+      manifest: entry.manifest,
+    };
+    this.createdApps.push(created);
+    return {
+      status: 201,
+      body: conversionBody(this.base, record, entry.owner, entry.manifest.default_events, {
+        clientSecret: created.clientSecret,
+        webhookSecret: created.webhookSecret,
+        pem: created.pem,
+      }),
+    };
+  }
+
+  /**
+   * GitHub's web pages the browser flow goes through: the "new App" form (POST `manifest`, answered with a
+   * redirect to the manifest's redirect_url with `code` and `state`), and an App's installation page (the
+   * person installs it on `acme-installs`; answered with a redirect to the setup_url with `installation_id`,
+   * `setup_action=install` and the `state` it was given).
+   */
+  private web(request: FakeRequest): FakeResponse {
+    const path = request.url.pathname;
+    const state = request.url.searchParams.get('state');
+    let match: RegExpExecArray | null;
+    if (request.method === 'POST' && (match = /^(?:\/organizations\/([^/]+))?\/settings\/apps\/new$/.exec(path))) {
+      const manifest = new URLSearchParams(request.body).get('manifest');
+      if (!manifest) return { status: 422, headers: { 'content-type': 'text/plain' }, body: 'manifest missing' };
+      const org = match[1] ? decodeURIComponent(match[1]) : null;
+      let code: string;
+      try {
+        code = this.issueManifestCode({ manifest, ...(org ? { owner: { login: org, id: 7_001, type: 'Organization' as const } } : {}) });
+      } catch (error) {
+        return { status: 422, headers: { 'content-type': 'text/plain' }, body: (error as Error).message };
+      }
+      const target = new URL(parseManifest(manifest).redirect_url ?? parseManifest(manifest).url);
+      target.searchParams.set('code', code);
+      if (state !== null) target.searchParams.set('state', state);
+      return { status: 302, headers: { location: target.toString() } };
+    }
+    if (request.method === 'GET' && (match = /^\/apps\/([^/]+)\/installations\/new$/.exec(path))) {
+      const app = [...this.apps.values()].find((a) => a.record.slug === decodeURIComponent(match![1]!));
+      if (!app) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
+      const installationId = this.installApp(app.record.id);
+      const setupUrl = app.manifest?.setup_url;
+      if (!setupUrl) return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'installed' };
+      const target = new URL(setupUrl);
+      target.searchParams.set('installation_id', String(installationId));
+      target.searchParams.set('setup_action', 'install');
+      if (state !== null) target.searchParams.set('state', state);
+      return { status: 302, headers: { location: target.toString() } };
+    }
+    return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
   }
 
   // ---- switches ---------------------------------------------------------------------------------
@@ -183,25 +333,38 @@ export class FakeGitHub extends FakeForge {
   protected handle(request: FakeRequest): FakeResponse {
     const headers: Record<string, string> = { date: new Date(this.now()).toUTCString(), 'x-github-media-type': 'github.v3; format=json' };
     const path = apiPath(request.url);
-    if (!request.url.pathname.startsWith('/api/v3/')) return { status: 404, headers, body: errorBody('404_not_found') };
+    if (!request.url.pathname.startsWith('/api/v3/')) return this.web(request);
     if (!request.headers['user-agent']) {
       return { status: 403, headers: { ...headers, 'content-type': 'text/plain' }, body: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).' };
+    }
+
+    // The manifest conversion takes no authentication at all (contract §1).
+    const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(path);
+    if (conversion && request.method === 'POST') {
+      const result = this.convertManifestCode(decodeURIComponent(conversion[1]!));
+      return this.answer(request, result.status, headers, result.body);
     }
 
     const auth = /^(bearer|token)\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     const appRoute = /^\/app(\/|$)/.test(path);
     let subject: string;
+    let caller: FakeApp | null = null;
     if (appRoute) {
       // App routes take only a JWT (auth-app sends `bearer`; the scheme is matched case-insensitively).
-      const problem = auth ? jwtProblem(auth[2]!, { appId: this.app.id, clientId: this.app.clientId, publicKey: this.publicKey }, Math.floor(this.now() / 1000)) : null;
       if (!auth) return this.answer(request, 401, headers, errorBody('401_requires_authentication'));
+      caller = this.appOfJwt(auth[2]!);
+      const problem = caller
+        ? jwtProblem(auth[2]!, { appId: caller.record.id, clientId: caller.record.clientId, publicKey: caller.publicKey }, Math.floor(this.now() / 1000))
+        : JWT_MESSAGES.undecodable;
       if (problem) return this.answer(request, 401, headers, errorBody('401_jwt_undecodable', problem));
-      subject = `app:${this.app.id}`;
+      subject = `app:${caller!.record.id}`;
     } else {
       if (!auth) return this.answer(request, 401, headers, errorBody('401_requires_authentication'));
       const token = this.tokens.get(auth[2]!);
       if (!token || token.expiresAt <= this.now()) return this.answer(request, 401, headers, errorBody('401_bad_credentials'));
-      if (this.installation.suspendedAt) return this.answer(request, 403, headers, errorBody('403_resource', 'This installation has been suspended'), `installation:${token.installationId}`);
+      if (this.installations.get(token.installationId)?.record.suspendedAt) {
+        return this.answer(request, 403, headers, errorBody('403_resource', 'This installation has been suspended'), `installation:${token.installationId}`);
+      }
       subject = `installation:${token.installationId}`;
     }
 
@@ -213,11 +376,11 @@ export class FakeGitHub extends FakeForge {
     }
     const bucket = this.bucket(subject);
     if (bucket.used >= bucket.limit && path !== '/rate_limit') {
-      const message = subject.startsWith('installation:') ? `API rate limit exceeded for installation ID ${this.installation.id}.` : `API rate limit exceeded for app ID ${this.app.id}.`;
+      const message = subject.startsWith('installation:') ? `API rate limit exceeded for installation ID ${subject.slice('installation:'.length)}.` : `API rate limit exceeded for app ID ${subject.slice('app:'.length)}.`;
       return this.answer(request, this.primaryLimitStatus, headers, { message, documentation_url: PRIMARY_DOCS }, subject, false);
     }
 
-    const result = this.route(request, path);
+    const result = this.route(request, path, caller);
     return this.answer(request, result.status, { ...headers, ...result.headers }, result.body, subject, path !== '/rate_limit');
   }
 
@@ -244,25 +407,40 @@ export class FakeGitHub extends FakeForge {
     return bucket;
   }
 
-  private route(request: FakeRequest, path: string): { status: number; headers?: Record<string, string>; body?: unknown } {
+  /** The App a JWT claims to be (its `iss`: App ID or client ID), before its signature is checked. */
+  private appOfJwt(token: string): FakeApp | null {
+    try {
+      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+      return [...this.apps.values()].find((a) => String(a.record.id) === String(payload.iss) || a.record.clientId === payload.iss) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private route(request: FakeRequest, path: string, caller: FakeApp | null): { status: number; headers?: Record<string, string>; body?: unknown } {
     const base = this.base;
     const notFound = { status: 404, body: errorBody('404_not_found') };
     const get = request.method === 'GET';
     let match: RegExpExecArray | null;
 
-    if (get && path === '/app') return { status: 200, body: appBody(base, this.app, this.installation.account, 1) };
-    if (get && path === '/app/installations') return { status: 200, body: [installationBody(base, this.app, this.installation)] };
-    if (get && (match = /^\/app\/installations\/([^/]+)$/.exec(path))) {
-      return match[1] === String(this.installation.id) ? { status: 200, body: installationBody(base, this.app, this.installation) } : notFound;
+    // An App sees only its own installations: another App's answers 404, as on GitHub.
+    const ownInstallations = caller ? [...this.installations.values()].filter((i) => i.appId === caller.record.id).map((i) => i.record) : [];
+    const ownInstallation = (id: string) => ownInstallations.find((i) => String(i.id) === id);
+    if (caller && get && path === '/app') return { status: 200, body: appBody(base, caller.record, caller.owner, ownInstallations.length) };
+    if (caller && get && path === '/app/installations') return { status: 200, body: ownInstallations.map((i) => installationBody(base, caller.record, i)) };
+    if (caller && get && (match = /^\/app\/installations\/([^/]+)$/.exec(path))) {
+      const installation = ownInstallation(match[1]!);
+      return installation ? { status: 200, body: installationBody(base, caller.record, installation) } : notFound;
     }
-    if (request.method === 'POST' && (match = /^\/app\/installations\/([^/]+)\/access_tokens$/.exec(path))) {
-      if (match[1] !== String(this.installation.id)) return notFound;
-      if (this.installation.suspendedAt) return { status: 403, body: errorBody('403_resource', 'This installation has been suspended') };
+    if (caller && request.method === 'POST' && (match = /^\/app\/installations\/([^/]+)\/access_tokens$/.exec(path))) {
+      const installation = ownInstallation(match[1]!);
+      if (!installation) return notFound;
+      if (installation.suspendedAt) return { status: 403, body: errorBody('403_resource', 'This installation has been suspended') };
       const token = `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x')}`;
       const expiresAt = this.now() + TOKEN_LIFETIME_MS;
-      this.tokens.set(token, { installationId: this.installation.id, expiresAt });
+      this.tokens.set(token, { installationId: installation.id, expiresAt });
       this.issuedTokens.push(token);
-      return { status: 201, body: accessTokenBody(token, new Date(expiresAt), this.installation) };
+      return { status: 201, body: accessTokenBody(token, new Date(expiresAt), installation) };
     }
     if (get && path === '/rate_limit') return { status: 200, body: rateLimitBody(this.rateLimit()) };
     if (get && path === '/installation/repositories') {

@@ -1,0 +1,13 @@
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
+import type { ForgeHttp } from '../providers/http/forge-http.js';
+
+/** What route handlers work with: the same parts GraphQL resolvers get, without a viewer (browsers carry no API key). */
+export interface RouteDeps {
+  db: PrismaClient;
+  secrets: SecretBox;
+  logger: Logger;
+  http: ForgeHttp;
+  publicUrl: string;
+}

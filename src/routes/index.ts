@@ -1,0 +1,8 @@
+import type { Route } from './route.js';
+import type { RouteDeps } from './deps.js';
+import { gitHubSetupRoutes } from './github-setup.js';
+
+/** Every HTTP endpoint beside /graphql. */
+export function createRoutes(deps: RouteDeps): Route[] {
+  return [...gitHubSetupRoutes(deps)];
+}
