@@ -1,6 +1,7 @@
 import type { SecretBox } from './crypto/secret-box.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Logger } from './logger.js';
+import type { ForgeHttp } from './providers/http/forge-http.js';
 import type { ForgeAccess } from './resolvers/forge-access.js';
 import type { Viewer } from './resolvers/viewer.js';
 
@@ -11,6 +12,8 @@ export interface Context {
   viewer: Viewer;
   /** Where browsers and forges reach this service (PUBLIC_URL). */
   publicUrl: string;
+  /** The HTTP layer for forge calls outside ForgeAccess (OAuth revocation on removeGitProvider). */
+  http: ForgeHttp;
   /** This request's forge calls, each made once. */
   forge: ForgeAccess;
 }

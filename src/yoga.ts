@@ -57,7 +57,7 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
     context: async ({ request }) => {
       try {
         const viewer = await authenticate(db, request.headers.get('x-api-key'));
-        return { db, secrets, logger, viewer, publicUrl: options.publicUrl, forge: createForgeAccess({ db, secrets, ...options.forge }, viewer) };
+        return { db, secrets, logger, viewer, publicUrl: options.publicUrl, http: options.forge.http, forge: createForgeAccess({ db, secrets, logger, ...options.forge }, viewer) };
       } catch (error) {
         if (error instanceof AuthenticationError) {
           throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

@@ -71,3 +71,21 @@ export class ForgeAddressNotAllowedError extends ForgeError {
     this.name = 'ForgeAddressNotAllowedError';
   }
 }
+
+/**
+ * The forge refused to refresh the provider's OAuth token (GitLab/Gitea `invalid_grant`), or refused it
+ * earlier and nobody has reconnected since: the provider is in `REAUTHORIZATION_REQUIRED` and every call
+ * fails with this until new tokens are stored. `reason` is the forge's own explanation, when it gave one.
+ */
+export class ForgeReauthorizationRequiredError extends ForgeError {
+  readonly code = 'FORGE_REAUTHORIZATION_REQUIRED';
+  constructor(
+    readonly forgeName: string,
+    readonly reason: string | null,
+  ) {
+    super(
+      `${forgeName} refused to refresh the provider's access token${reason ? ` (${reason})` : ''}; reconnect the provider (authorizeGitProvider) to authorize it again`,
+    );
+    this.name = 'ForgeReauthorizationRequiredError';
+  }
+}

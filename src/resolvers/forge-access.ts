@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import DataLoader from 'dataloader';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
 import { ForgeError } from '../providers/errors.js';
 import type { ForgeHttp } from '../providers/http/forge-http.js';
 import { createForgeAdapter } from '../providers/index.js';
@@ -9,6 +10,7 @@ import type { AdapterSettings } from '../providers/settings.js';
 import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../providers/types.js';
 import { NotFoundError } from './errors.js';
 import { openProviderSecrets, visibleProviders } from './git-providers.js';
+import { providerTokenSource } from './provider-tokens.js';
 import type { Viewer } from './viewer.js';
 
 export interface ForgeAccessDeps {
@@ -16,6 +18,8 @@ export interface ForgeAccessDeps {
   secrets: SecretBox;
   http: ForgeHttp;
   bitbucketApiUrl: string;
+  /** Where a failed token store is reported (see provider-tokens.ts). */
+  logger?: Logger;
 }
 
 export interface ConnectionTestResult extends ConnectionReport {
@@ -112,7 +116,8 @@ async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: st
         gitlabUrl: provider.gitlab?.gitlabUrl ?? 'https://gitlab.com',
         gitlabInternalUrl: provider.gitlab?.gitlabInternalUrl ?? null,
         groupName: provider.gitlab?.groupName ?? null,
-        accessToken: secret('accessToken'),
+        // The stored OAuth token, refreshed before it expires and once after a 401 (provider-tokens.ts).
+        tokens: providerTokenSource(deps, provider, secret('accessToken')),
       };
       break;
     case 'BITBUCKET':
@@ -131,7 +136,7 @@ async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: st
         type: 'GITEA',
         giteaUrl: provider.gitea!.giteaUrl,
         giteaInternalUrl: provider.gitea?.giteaInternalUrl ?? null,
-        accessToken: secret('accessToken'),
+        tokens: providerTokenSource(deps, provider, secret('accessToken')),
       };
       break;
   }

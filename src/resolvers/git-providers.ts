@@ -3,6 +3,10 @@ import { z } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { GitProvider, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { GitProviderType } from '../generated/prisma/enums.js';
+import type { Logger } from '../logger.js';
+import { GITEA_SUPPORTS_REVOCATION } from '../providers/gitea/oauth.js';
+import { revokeGitLabToken } from '../providers/gitlab/oauth.js';
+import type { ForgeHttp } from '../providers/http/forge-http.js';
 import { NotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import { baseFields, PROVIDER_FORMS, type ProviderForm } from './git-provider-forms.js';
 import { parseInput } from './validation.js';
@@ -63,7 +67,7 @@ export async function createGitProvider(deps: ProviderDeps, viewer: Viewer, type
       organizationId: viewer.organizationId,
       userId: viewer.userId,
       [form.detail]: { create: detailRow },
-      secrets: { create: sealAll(deps.secrets, id, withoutNulls(secrets)) },
+      secrets: { create: sealProviderSecrets(deps.secrets, id, withoutNulls(secrets)) },
     },
     include: providerInclude,
   });
@@ -102,7 +106,7 @@ export async function updateGitProvider(
   }
   checkForm(form, { ...currentDetail, ...detailUpdate }, secretFields);
 
-  const sealed = sealAll(deps.secrets, id, withoutNulls(secrets));
+  const sealed = sealProviderSecrets(deps.secrets, id, withoutNulls(secrets));
   const cleared = Object.keys(secrets).filter((field) => secrets[field] === null);
   return deps.db.gitProvider.update({
     where: { id, organizationId: viewer.organizationId },
@@ -110,26 +114,64 @@ export async function updateGitProvider(
       ...base,
       updatedAt: new Date(),
       [form.detail]: { update: detailUpdate },
-      secrets: {
-        deleteMany: cleared.length ? { field: { in: cleared } } : [],
-        upsert: sealed.map((secret) => ({
-          where: { gitProviderId_field: { gitProviderId: id, field: secret.field } },
-          create: secret,
-          update: { keyId: secret.keyId, ciphertext: secret.ciphertext },
-        })),
-      },
+      // Tokens pasted by hand are a new authorization: a provider waiting for one is connected again.
+      ...(sealed.some((secret) => TOKEN_FIELDS.includes(secret.field)) ? { connectionState: 'CONNECTED', connectionStateReason: null } : {}),
+      secrets: providerSecretWrites(id, sealed, cleared),
     } as Prisma.GitProviderUpdateInput,
     include: providerInclude,
   });
 }
 
-export async function removeGitProvider({ db }: Pick<ProviderDeps, 'db'>, viewer: Viewer, id: string): Promise<string> {
-  const existing = await db.gitProvider.findFirst({ where: { id, ...visibleProviders(viewer) }, select: { id: true, userId: true } });
+export interface RemovedGitProvider {
+  id: string;
+  /** Whether the forge revoked the provider's OAuth tokens; null when there was nothing to revoke. */
+  revoked: boolean | null;
+}
+
+/**
+ * Deletes the provider with its secrets, then revokes what the forge lets us revoke (GitLab: the OAuth access
+ * and refresh token; Gitea has no revocation endpoint). Revocation is best effort within the HTTP layer's
+ * deadline: the provider is gone whatever the forge answers.
+ */
+export async function removeGitProvider(
+  deps: ProviderDeps & { http?: ForgeHttp; logger?: Logger },
+  viewer: Viewer,
+  id: string,
+): Promise<RemovedGitProvider> {
+  const existing = await deps.db.gitProvider.findFirst({
+    where: { id, ...visibleProviders(viewer) },
+    select: { id: true, userId: true, providerType: true, gitlab: true, gitea: true, secrets: true },
+  });
   if (!existing) throw new NotFoundError('Git provider');
   assertMayChange(viewer, existing);
-  const { count } = await db.gitProvider.deleteMany({ where: { id, organizationId: viewer.organizationId } });
+  const { count } = await deps.db.gitProvider.deleteMany({ where: { id, organizationId: viewer.organizationId } });
   if (count === 0) throw new NotFoundError('Git provider');
-  return id;
+  return { id, revoked: await revokeTokens(deps, existing) };
+}
+
+async function revokeTokens(
+  deps: ProviderDeps & { http?: ForgeHttp; logger?: Logger },
+  provider: { id: string; providerType: GitProviderType; gitlab: { gitlabUrl: string; gitlabInternalUrl: string | null; applicationId: string | null } | null; gitea: unknown; secrets: { field: string; keyId: string; ciphertext: string }[] },
+): Promise<boolean | null> {
+  if (provider.providerType !== 'GITLAB' && provider.providerType !== 'GITEA') return null;
+  const secret = openProviderSecrets(deps.secrets, provider.id, provider.secrets);
+  const tokens = [secret('accessToken'), secret('refreshToken')].filter((token): token is string => token !== null);
+  if (tokens.length === 0) return null;
+  if (provider.providerType === 'GITEA') return GITEA_SUPPORTS_REVOCATION;
+  const gitlab = provider.gitlab;
+  const clientSecret = secret('secret');
+  // A token pasted by hand without the OAuth application (a personal access token) cannot be revoked here.
+  if (!gitlab?.applicationId || !clientSecret || !deps.http) return false;
+  const client = { baseUrl: gitlab.gitlabInternalUrl ?? gitlab.gitlabUrl, clientId: gitlab.applicationId, clientSecret };
+  const fetchFn = deps.http.fetchFn({ retry: false });
+  const results = await Promise.allSettled(tokens.map((token) => revokeGitLabToken(fetchFn, client, token)));
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    const error = failed.reason as { name?: string; code?: string };
+    deps.logger?.warn({ providerId: provider.id, errorName: error?.name, errorCode: error?.code }, 'Could not revoke the removed GitLab provider’s tokens');
+    return false;
+  }
+  return true;
 }
 
 /** Decrypts one secret for server-side use (forge calls); never for an API response. */
@@ -154,7 +196,8 @@ const providerInclude = {
   secrets: { select: { field: true } },
 } satisfies Prisma.GitProviderInclude;
 
-function assertMayChange(viewer: Viewer, provider: { userId: string | null }) {
+/** Owners and admins may change any provider they see; members only those they created. */
+export function assertMayChange(viewer: Viewer, provider: { userId: string | null }) {
   if (!isManager(viewer) && provider.userId !== viewer.userId) {
     throw new NotAllowedError('Only the provider’s creator, an owner or an admin can change it');
   }
@@ -180,8 +223,22 @@ function checkForm(form: ProviderForm, detail: Record<string, unknown>, secrets:
   if (problem) throw new ValidationError(problem.field, problem.message);
 }
 
-function sealAll(box: SecretBox, providerId: string, secrets: Record<string, string>) {
+const TOKEN_FIELDS = ['accessToken', 'refreshToken'];
+
+export function sealProviderSecrets(box: SecretBox, providerId: string, secrets: Record<string, string>) {
   return Object.entries(secrets).map(([field, value]) => ({ field, ...box.seal(value, secretContext(providerId, field)) }));
+}
+
+/** The nested write that sets `sealed` secrets of a provider and deletes the `cleared` ones. */
+export function providerSecretWrites(providerId: string, sealed: ReturnType<typeof sealProviderSecrets>, cleared: string[]) {
+  return {
+    deleteMany: cleared.length ? { field: { in: cleared } } : [],
+    upsert: sealed.map((secret) => ({
+      where: { gitProviderId_field: { gitProviderId: providerId, field: secret.field } },
+      create: secret,
+      update: { keyId: secret.keyId, ciphertext: secret.ciphertext },
+    })),
+  };
 }
 
 /** Binds each ciphertext to its provider and field, so a sealed value copied to another row does not open. */

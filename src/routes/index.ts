@@ -1,8 +1,9 @@
 import type { Route } from './route.js';
 import type { RouteDeps } from './deps.js';
 import { gitHubSetupRoutes } from './github-setup.js';
+import { oauthCallbackRoutes } from './oauth-callback.js';
 
 /** Every HTTP endpoint beside /graphql. */
 export function createRoutes(deps: RouteDeps): Route[] {
-  return [...gitHubSetupRoutes(deps)];
+  return [...gitHubSetupRoutes(deps), ...oauthCallbackRoutes(deps)];
 }

@@ -6,6 +6,7 @@ import {
   ForgeMisconfiguredError,
   ForgeNotFoundError,
   ForgeRateLimitedError,
+  ForgeReauthorizationRequiredError,
   ForgeUnreachableError,
 } from '../providers/errors.js';
 import { builder } from './builder.js';
@@ -57,6 +58,15 @@ builder.objectType(ForgeAddressNotAllowedError, {
   fields: (t) => ({ host: t.exposeString('host') }),
 });
 
+builder.objectType(ForgeReauthorizationRequiredError, {
+  name: 'ForgeReauthorizationRequiredError',
+  description:
+    'The forge refused to refresh the provider’s OAuth token (connectionState REAUTHORIZATION_REQUIRED): reconnect it with authorizeGitProvider. `reason` is the forge’s own explanation.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ForgeReauthorizationRequiredError,
+  fields: (t) => ({ reason: t.exposeString('reason', { nullable: true }) }),
+});
+
 export const forgeErrors = [
   ForgeAuthFailedError,
   ForgeNotFoundError,
@@ -64,11 +74,12 @@ export const forgeErrors = [
   ForgeRateLimitedError,
   ForgeMisconfiguredError,
   ForgeAddressNotAllowedError,
+  ForgeReauthorizationRequiredError,
 ];
 
 /**
  * Query fields (connections) answer a forge failure as a GraphQL error whose `extensions.code` is the
- * typed error's code, with its details (resetAt, timedOut, field, host) beside it.
+ * typed error's code, with its details (resetAt, timedOut, field, host, reason) beside it.
  */
 export async function asGraphQLForgeErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -80,6 +91,7 @@ export async function asGraphQLForgeErrors<T>(work: () => Promise<T>): Promise<T
     if (error instanceof ForgeUnreachableError) details.timedOut = error.timedOut;
     if (error instanceof ForgeMisconfiguredError) details.field = error.field;
     if (error instanceof ForgeAddressNotAllowedError) details.host = error.host;
+    if (error instanceof ForgeReauthorizationRequiredError) details.reason = error.reason;
     throw createGraphQLError(error.message, { extensions: details });
   }
 }

@@ -94,16 +94,28 @@ const RemoveGitProviderInput = builder.inputType('RemoveGitProviderInput', {
   fields: (t) => ({ id: t.id({ required: true }) }),
 });
 
+const RemoveGitProviderSuccess = builder.objectRef<{ removedId: string; revoked: boolean | null }>('RemoveGitProviderSuccess').implement({
+  fields: (t) => ({
+    removedId: t.exposeID('removedId'),
+    revoked: t.exposeBoolean('revoked', {
+      nullable: true,
+      description:
+        'Whether the forge revoked the provider’s OAuth tokens (GitLab: POST /oauth/revoke); false when it could not (Gitea has no ' +
+        'revocation endpoint, a token without its OAuth application, or the forge failed); null when there was nothing to revoke.',
+    }),
+  }),
+});
+
 builder.mutationField('removeGitProvider', (t) =>
   t.field({
-    type: 'ID',
-    description: 'Deletes a provider and its sealed secrets.',
-    errors: { types: mutationErrors, dataField: { name: 'removedId' } },
+    type: RemoveGitProviderSuccess,
+    description: 'Deletes a provider and its sealed secrets, and revokes its OAuth tokens where the forge allows it (best effort).',
+    errors: { types: mutationErrors, directResult: true },
     args: { input: t.arg({ type: RemoveGitProviderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { id, type } = providerIdFrom(input.id);
-      await removeGitProvider(ctx, ctx.viewer, id);
-      return encodeGlobalID(PROVIDER_TYPENAMES[type], id);
+      const removed = await removeGitProvider(ctx, ctx.viewer, id);
+      return { removedId: encodeGlobalID(PROVIDER_TYPENAMES[type], id), revoked: removed.revoked };
     },
   }),
 );

@@ -14,7 +14,9 @@ import './gitea-provider.js';
 import './forge-errors.js';
 import './repository.js';
 import './connection-check.js';
+import './connection-state.js';
 import './github-app-creation.js';
+import './oauth-authorization.js';
 
 export const schema = builder.toSchema();
 

@@ -217,6 +217,18 @@ describe('update', () => {
     });
   });
 
+  test('new tokens pasted by hand reconnect a provider that was waiting for reauthorization', async () => {
+    const p = await create('GitLab', { name: 'Reauth', accessToken: 'old' });
+    const localId = Buffer.from(p.id, 'base64').toString().split(':')[1]!;
+    await h.database.prisma.gitProvider.update({ where: { id: localId }, data: { connectionState: 'REAUTHORIZATION_REQUIRED', connectionStateReason: 'invalid_grant' } });
+    const renamed = await h.graphql(updateMutation('GitLab'), { input: { id: p.id, name: 'Still waiting' } }, key);
+    expect(renamed.data.updateGitLabProvider.__typename).toBe('UpdateGitLabProviderSuccess');
+    expect((await h.database.prisma.gitProvider.findUniqueOrThrow({ where: { id: localId } })).connectionState).toBe('REAUTHORIZATION_REQUIRED');
+    await h.graphql(updateMutation('GitLab'), { input: { id: p.id, accessToken: 'new', refreshToken: 'new-refresh' } }, key);
+    const state = await h.graphql('query($id: ID!) { gitProvider(id: $id) { connectionState connectionStateReason } }', { id: p.id }, key);
+    expect(state.data.gitProvider).toEqual({ connectionState: 'CONNECTED', connectionStateReason: null });
+  });
+
   test('null on a plain field clears it; null on a defaulted field restores the default', async () => {
     const p = await create('GitLab', { name: 'X', gitlabUrl: 'https://gitlab.example.com', groupName: 'g' });
     const res = await h.graphql(updateMutation('GitLab'), { input: { id: p.id, groupName: null, gitlabUrl: null } }, key);

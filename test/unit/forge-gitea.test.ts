@@ -13,7 +13,7 @@ import {
 import { createGiteaAdapter } from '../../src/providers/gitea/adapter.js';
 import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import { ForgeHttp } from '../../src/providers/http/forge-http.js';
-import type { GiteaAdapterSettings } from '../../src/providers/settings.js';
+import { staticTokenSource, type GiteaAdapterSettings } from '../../src/providers/settings.js';
 import type { ForgeAdapter, Page, RepositoryInfo } from '../../src/providers/types.js';
 import type { FakeRequest } from '../fakes/fake-server.js';
 import { FakeGitea } from '../fakes/gitea/fake-gitea.js';
@@ -33,11 +33,14 @@ const extraHttp: ForgeHttp[] = [];
 const extraFakes: FakeGitea[] = [];
 const caught: unknown[] = [];
 
-function settings(overrides: Partial<GiteaAdapterSettings> = {}): GiteaAdapterSettings {
-  return { type: 'GITEA', giteaUrl: fake.url, giteaInternalUrl: null, accessToken: TOKEN, ...overrides };
+/** The settings, with `accessToken` (a fixed token) standing for a static token source. */
+type SettingsOverrides = Partial<GiteaAdapterSettings> & { accessToken?: string | null };
+
+function settings({ accessToken = TOKEN, ...overrides }: SettingsOverrides = {}): GiteaAdapterSettings {
+  return { type: 'GITEA', giteaUrl: fake.url, giteaInternalUrl: null, tokens: staticTokenSource(accessToken), ...overrides };
 }
 
-function adapter(overrides: Partial<GiteaAdapterSettings> = {}, forgeHttp: ForgeHttp = http): ForgeAdapter {
+function adapter(overrides: SettingsOverrides = {}, forgeHttp: ForgeHttp = http): ForgeAdapter {
   return createGiteaAdapter(settings(overrides), forgeHttp);
 }
 

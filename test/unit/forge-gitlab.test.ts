@@ -12,7 +12,7 @@ import {
 import { createGitLabAdapter } from '../../src/providers/gitlab/adapter.js';
 import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import { ForgeHttp } from '../../src/providers/http/forge-http.js';
-import type { GitLabAdapterSettings } from '../../src/providers/settings.js';
+import { staticTokenSource, type GitLabAdapterSettings } from '../../src/providers/settings.js';
 import type { BranchInfo, ForgeAdapter, ListWindow, RepositoryInfo } from '../../src/providers/types.js';
 import type { FakeProject } from '../fakes/gitlab/data.js';
 import { FakeGitLab, OAUTH_TOKEN_LIFETIME_SECONDS } from '../fakes/gitlab/fake-gitlab.js';
@@ -34,12 +34,15 @@ const extraHttp: ForgeHttp[] = [];
 const caught: unknown[] = [];
 const logged: unknown[][] = [];
 
-function settings(overrides: Partial<GitLabAdapterSettings> = {}): GitLabAdapterSettings {
+/** The settings, with `accessToken` (a fixed token) standing for a static token source. */
+type SettingsOverrides = Partial<GitLabAdapterSettings> & { accessToken?: string | null };
+
+function settings({ accessToken = SECRET, ...overrides }: SettingsOverrides = {}): GitLabAdapterSettings {
   // gitlabUrl is the public address (never contacted here); server-to-server calls go to the internal URL.
-  return { type: 'GITLAB', gitlabUrl: EXTERNAL_URL, gitlabInternalUrl: fake.url, accessToken: SECRET, groupName: null, ...overrides };
+  return { type: 'GITLAB', gitlabUrl: EXTERNAL_URL, gitlabInternalUrl: fake.url, tokens: staticTokenSource(accessToken), groupName: null, ...overrides };
 }
 
-function adapter(overrides: Partial<GitLabAdapterSettings> = {}, forgeHttp: ForgeHttp = http): ForgeAdapter {
+function adapter(overrides: SettingsOverrides = {}, forgeHttp: ForgeHttp = http): ForgeAdapter {
   return createGitLabAdapter(settings(overrides), forgeHttp);
 }
 

@@ -6,7 +6,7 @@ import { matchesSearch, windowFromFilteredPages, windowFromPages, type ForgePage
 import type { GiteaAdapterSettings } from '../settings.js';
 import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../types.js';
 import { createGiteaClient, type GiteaClient } from './client.js';
-import { giteaError, unreadableBody } from './errors.js';
+import { giteaError, isFailedResponse, unreadableBody } from './errors.js';
 import { toBranchInfo, toRepositoryInfo } from './mapping.js';
 import { GITEA_PAGE_SIZE, hasNextPage, PageSizeMismatch, totalCountOf } from './pagination.js';
 import { parseFullName } from './repository-name.js';
@@ -19,26 +19,45 @@ import { parseFullName } from './repository-name.js';
  *   GET /repos/search?q&uid&sort=alpha&order=asc&page&limit=50
  * - listBranches: GET /repos/{owner}/{repo} (default branch) and GET /repos/{owner}/{repo}/branches?page&limit=50;
  *   a search filters the whole branch listing here (Gitea has no branch search).
+ * The access token comes from `settings.tokens` before every request; a 401 (Gitea does not say why: unknown,
+ * expired or revoked) asks it once for a better one, and with one the request is made once more.
  */
 export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHttp): ForgeAdapter {
   const urlField = settings.giteaInternalUrl ? 'giteaInternalUrl' : 'giteaUrl';
-  let client: GiteaClient | undefined;
+  let client: { token: string; api: GiteaClient } | undefined;
+  /** The token of the latest request: a change tells listBranches that a refresh happened meanwhile. */
+  let tokenInUse: string | null = null;
   let currentUser: Promise<User> | undefined;
   /** What the instance serves per page; learnt downwards if its MAX_RESPONSE_ITEMS is below 50. */
   let pageSize = GITEA_PAGE_SIZE;
 
-  const api = (): GiteaClient => (client ??= createGiteaClient(settings, http.fetchFn({ retry: true })));
+  const api = (token: string | null): GiteaClient => {
+    if (!client || client.token !== token) client = { token: token ?? '', api: createGiteaClient(settings, token, http.fetchFn({ retry: true })) };
+    return client.api;
+  };
 
   /** One API call: every failure becomes a typed error built here, never the client's own object. */
   async function call<T>(request: (api: GiteaClient) => Promise<HttpResponse<T, unknown>>, notFound: () => ForgeError): Promise<{ data: T; headers: Headers }> {
-    let response: HttpResponse<T, unknown>;
-    try {
-      response = await request(api());
-    } catch (thrown) {
-      throw giteaError(thrown, notFound);
+    let token = (await settings.tokens.current())?.trim() ?? null;
+    for (let attempt = 0; ; attempt++) {
+      let response: HttpResponse<T, unknown>;
+      try {
+        const client = api(token);
+        tokenInUse = token;
+        response = await request(client);
+      } catch (thrown) {
+        if (attempt === 0 && token && isFailedResponse(thrown) && thrown.status === 401) {
+          const next = (await settings.tokens.afterUnauthorized(token))?.trim();
+          if (next && next !== token) {
+            token = next;
+            continue;
+          }
+        }
+        throw giteaError(thrown, notFound);
+      }
+      if (response.error !== null || response.data === null || response.data === undefined) throw unreadableBody(response.error, urlField);
+      return { data: response.data, headers: response.headers };
     }
-    if (response.error !== null || response.data === null || response.data === undefined) throw unreadableBody(response.error, urlField);
-    return { data: response.data, headers: response.headers };
   }
 
   const noApiHere = () => new ForgeMisconfiguredError(`The provider's ${urlField} does not lead to a Gitea API (HTTP 404 at /api/v1)`, urlField);
@@ -125,7 +144,7 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
       const [o, r] = [encodeURIComponent(owner), encodeURIComponent(repo)];
       const notFound = () => new ForgeNotFoundError(`The Gitea repository ${owner}/${repo} does not exist or is not visible to these credentials`);
       const search = window.search?.trim();
-      try {
+      const read = async (): Promise<Page<BranchInfo>> => {
         // The default branch (Gitea's branch list does not mark it) and the pages are fetched concurrently.
         const defaultBranch = call((a) => a.repos.repoGet(o, r), notFound).then(({ data }) => data.default_branch || null);
         const fetchPage = async (n: number, size: number, strict: boolean) => {
@@ -137,10 +156,17 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
           : windowed((n, size) => fetchPage(n, size, true), window);
         const [name, result] = await Promise.all([defaultBranch, listing]);
         return { items: result.items.map((b) => toBranchInfo(b, name)), totalCount: result.totalCount };
+      };
+      try {
+        return await read();
       } catch (error) {
         // An unknown or expired token makes Gitea answer anonymously, so a private repository looks missing:
-        // GET /user tells the two apart (it answers 401 for a token Gitea does not accept).
-        if (error instanceof ForgeNotFoundError) await user();
+        // GET /user tells the two apart (it answers 401 for a token Gitea does not accept). If that 401 got
+        // the token refreshed, the repository is read once more with the new one.
+        if (!(error instanceof ForgeNotFoundError)) throw error;
+        const before = tokenInUse;
+        await user();
+        if (tokenInUse !== before) return read();
         throw error;
       }
     },

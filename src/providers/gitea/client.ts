@@ -9,10 +9,11 @@ export type GiteaClient = Api<string>;
  * The gitea-js client for a provider: server-to-server calls go to `giteaInternalUrl` when set, the API is
  * under /api/v1, and the token is sent as `Authorization: token <t>` (Gitea's documented form, which also
  * works for Forgejo and Codeberg). gitea-js's own `giteaApi(url, { token })` sends `Bearer`, so the client
- * is built with its `securityWorker` instead. Throws ForgeMisconfiguredError for settings that cannot work.
+ * is built with its `securityWorker` instead. One client per access token (the token source may hand out a
+ * refreshed one). Throws ForgeMisconfiguredError for settings that cannot work.
  */
-export function createGiteaClient(settings: GiteaAdapterSettings, fetchFn: FetchFn): GiteaClient {
-  const token = settings.accessToken?.trim();
+export function createGiteaClient(settings: GiteaAdapterSettings, accessToken: string | null, fetchFn: FetchFn): GiteaClient {
+  const token = accessToken?.trim();
   if (!token) throw new ForgeMisconfiguredError('The Gitea provider has no access token', 'accessToken');
   const field = settings.giteaInternalUrl ? 'giteaInternalUrl' : 'giteaUrl';
   const api = new Api<string>({

@@ -1,4 +1,4 @@
-import { ForgeAuthFailedError, ForgeNotFoundError } from '../errors.js';
+import { ForgeAuthFailedError, ForgeMisconfiguredError, ForgeNotFoundError } from '../errors.js';
 import type { ForgeHttp } from '../http/forge-http.js';
 import { rateLimitFromHeaders } from '../http/failures.js';
 import type { ForgePage } from '../paging.js';
@@ -7,6 +7,7 @@ import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, Rate
 import { createGitLabClient, type GitLabClient } from './client.js';
 import { effectiveGroups, gitLabConfig, type GitLabConfig } from './config.js';
 import { gitLabError, type GitLabTarget } from './errors.js';
+import { GitLabResponseError } from './requester.js';
 import { PAGE_SIZE, windowFromListings, type PageFetcher } from './listing.js';
 import {
   branchFromWire,
@@ -36,25 +37,46 @@ const TOKEN_EXPIRY_WARNING_SECONDS = 15 * 60;
  * GitLab through @gitbeaker/rest with the OAuth access token, on the internal URL when one is set.
  * Repositories are the user's memberships, or the projects of the groups in groupName (subgroups
  * included); search is GitLab's own `search`; pages are 100 items, ordered by id for stable offsets.
+ * The token comes from `settings.tokens` before every request (it may have been refreshed meanwhile); a
+ * 401 `invalid_token` asks it once for a better one and, if there is one, the request is made once more.
  */
 export function createGitLabAdapter(settings: GitLabAdapterSettings, http: ForgeHttp): ForgeAdapter {
-  let state: { config: GitLabConfig; client: GitLabClient } | undefined;
+  let config: GitLabConfig | undefined;
+  let client: { token: string; client: GitLabClient } | undefined;
+  /** Every token this adapter sent: none may appear in an error message. */
+  const sent = new Set<string>();
   // Settings are checked on first use, so a misconfigured provider fails as a typed error of the call.
-  const connect = () => {
-    if (!state) {
-      const config = gitLabConfig(settings);
-      state = { config, client: createGitLabClient(config, http) };
-    }
-    return state;
+  const connect = () => (config ??= gitLabConfig(settings));
+  const clientFor = (token: string): GitLabClient => {
+    if (client?.token !== token) client = { token, client: createGitLabClient(connect(), token, http) };
+    sent.add(token);
+    return client.client;
+  };
+  const usable = (token: string | null) => {
+    const trimmed = token?.trim();
+    if (!trimmed) throw new ForgeMisconfiguredError('The GitLab provider has no access token', 'accessToken');
+    return trimmed;
   };
 
   /** Runs one GitLab call; any failure comes out as a typed ForgeError without a cause. */
   async function call<T>(target: GitLabTarget, run: (client: GitLabClient) => Promise<T>): Promise<T> {
-    const { config, client } = connect();
-    try {
-      return await run(client);
-    } catch (error) {
-      throw gitLabError(error, target, { forgeName: config.forgeName, secrets: [config.accessToken] });
+    const { forgeName } = connect();
+    let token = usable(await settings.tokens.current());
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run(clientFor(token));
+      } catch (error) {
+        // Expired, revoked (a refresh elsewhere rotated it) or unknown: the token source decides whether a
+        // newer token exists or a refresh is worth it; one retry at most.
+        if (attempt === 0 && error instanceof GitLabResponseError && error.status === 401 && error.oauthError === 'invalid_token') {
+          const next = (await settings.tokens.afterUnauthorized(token))?.trim();
+          if (next && next !== token) {
+            token = next;
+            continue;
+          }
+        }
+        throw gitLabError(error, target, { forgeName, secrets: [...sent] });
+      }
     }
   }
 
@@ -70,7 +92,7 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
 
   return {
     async testConnection(): Promise<ConnectionReport> {
-      const { config } = connect();
+      const config = connect();
       const user = (await call({ kind: 'user' }, (client) => client.users.showCurrentUser({ showExpanded: true }))) as unknown as {
         data: GitLabUser;
         headers: Record<string, string>;
@@ -129,7 +151,7 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
     },
 
     async listRepositories(window: ListWindow): Promise<Page<RepositoryInfo>> {
-      const { config } = connect();
+      const config = connect();
       const search = window.search?.trim() || undefined;
       const { kept } = effectiveGroups(config.groups);
       const listings: PageFetcher<RepositoryInfo>[] = kept.length

@@ -3,7 +3,7 @@ import type { ForgeHttp } from '../http/forge-http.js';
 import type { GitLabConfig } from './config.js';
 import { createForgeRequesterFn } from './requester.js';
 
-/** The gitbeaker resources the adapter uses, all on ForgeHttp through the forge requester. */
+/** The gitbeaker resources the adapter uses, all on ForgeHttp through the forge requester, for one access token. */
 export interface GitLabClient {
   users: InstanceType<typeof Users<false>>;
   projects: InstanceType<typeof Projects<false>>;
@@ -11,10 +11,10 @@ export interface GitLabClient {
   branches: InstanceType<typeof Branches<false>>;
 }
 
-export function createGitLabClient(config: GitLabConfig, http: ForgeHttp): GitLabClient {
+export function createGitLabClient(config: GitLabConfig, accessToken: string, http: ForgeHttp): GitLabClient {
   const options = {
     host: config.host,
-    oauthToken: config.accessToken,
+    oauthToken: accessToken,
     requesterFn: createForgeRequesterFn(http, config.forgeName),
     // ForgeHttp sets the deadline of every call; gitbeaker's own 300 s one is not needed.
     queryTimeout: null,

@@ -7,7 +7,6 @@ export interface GitLabConfig {
   host: string;
   /** How errors name the forge: "GitLab (host[:port])"; never credentials or paths. */
   forgeName: string;
-  accessToken: string;
   /** groupName split on commas; empty when the provider is not restricted to groups. */
   groups: string[];
 }
@@ -25,13 +24,11 @@ export function gitLabConfig(settings: GitLabAdapterSettings): GitLabConfig {
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
     throw new ForgeMisconfiguredError(`The GitLab provider's ${field} must be an http(s) URL without credentials`, field);
   }
-  const accessToken = settings.accessToken?.trim();
-  if (!accessToken) throw new ForgeMisconfiguredError('The GitLab provider has no access token', 'accessToken');
 
   const groups = [...new Set((settings.groupName ?? '').split(',').map((group) => group.trim().replace(/^\/+|\/+$/g, '')).filter(Boolean))];
   // Self-managed GitLab may live under a path (https://host/gitlab); gitbeaker appends /api/v4.
   const host = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  return { host, forgeName: `GitLab (${url.host})`, accessToken, groups };
+  return { host, forgeName: `GitLab (${url.host})`, groups };
 }
 
 /**

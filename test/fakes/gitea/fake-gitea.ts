@@ -1,5 +1,6 @@
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import { giteaExamples, type Json } from './contract.js';
+import { GiteaOAuth } from './oauth.js';
 import { seedGitea, type FakeGiteaAccount, type FakeGiteaBranch, type FakeGiteaData, type FakeGiteaRepository, type GiteaSeedOptions } from './seed.js';
 
 /** Token scope categories Gitea checks per route group (read:<category> or write:<category>, or `all`). */
@@ -31,6 +32,8 @@ export interface FakeGiteaOptions {
 export class FakeGitea extends FakeForge {
   readonly data: FakeGiteaData;
   private readonly tokens = new Map<string, FakeToken>();
+  /** OAuth applications, /login/oauth/authorize and /login/oauth/access_token (both grants): see ./oauth.ts. */
+  readonly oauth: GiteaOAuth = new GiteaOAuth({ login: () => this.data.user.login, issueToken: (token, options) => this.issueToken(token, options) });
   private readonly maxResponseItems: number;
   private readonly defaultPagingNum: number;
   private publicRootUrl: string | null = null;
@@ -109,6 +112,8 @@ export class FakeGitea extends FakeForge {
     if (this.proxyRetryAfterSeconds !== null) {
       return { status: 429, headers: { 'retry-after': String(this.proxyRetryAfterSeconds), 'content-type': 'text/plain; charset=utf-8' }, body: '429 Too Many Requests' };
     }
+    const oauth = this.oauth.handle(request);
+    if (oauth) return oauth;
     const path = request.url.pathname;
     if (!path.startsWith('/api/v1/')) {
       return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body>Page Not Found</body></html>' };
@@ -157,7 +162,7 @@ export class FakeGitea extends FakeForge {
     const fromHeader = typeof header === 'string' ? header.match(/^(?:token|bearer)\s+(\S+)\s*$/i)?.[1] : undefined;
     const token = fromHeader ?? request.url.searchParams.get('token') ?? request.url.searchParams.get('access_token');
     const entry = token ? this.tokens.get(token) : undefined;
-    if (!entry || entry.expired) return null;
+    if (!entry || entry.expired || this.oauth.isExpired(token!)) return null;
     (request as FakeRequest & { scopes?: GiteaScope[] }).scopes = entry.scopes;
     return this.data.accounts.find((a) => a.login === entry.login) ?? null;
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import { GitLabWorld, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions } from './data.js';
 import { examples, fromExample, type JsonObject } from './examples.js';
+import { GitLabOAuth } from './oauth.js';
 import { paginate } from './pagination.js';
 
 /** GitLab OAuth access tokens last 2 hours (doc/api/oauth2.md: expires_in 7200). */
@@ -56,6 +57,13 @@ const DOORKEEPER_INVALID_TOKEN = {
 export class FakeGitLab extends FakeForge {
   readonly world = new GitLabWorld();
   readonly tokens = new Map<string, FakeToken>();
+  /** OAuth applications, /oauth/authorize, /oauth/token (both grants) and /oauth/revoke: see ./oauth.ts. */
+  readonly oauth: GitLabOAuth = new GitLabOAuth({
+    now: () => this.now(),
+    mainUser: () => this.world.mainUser,
+    issueToken: (options) => this.issueToken(options),
+    revokeToken: (value) => this.revokeToken(value),
+  });
   private clockOffsetMs = 0;
   private readonly options: FakeGitLabOptions;
   private rateWindow = { start: 0, observed: 0 };
@@ -180,6 +188,8 @@ export class FakeGitLab extends FakeForge {
     } catch {
       return { status: 400, headers: JSON_TYPE, body: { message: '400 Bad request' } };
     }
+    const oauth = this.oauth.handle(request);
+    if (oauth) return oauth;
     if (request.method !== 'GET') return notFoundRoute();
 
     if (segments.join('/') === 'oauth/token/info') return this.tokenInfo(request);
