@@ -17,6 +17,8 @@ import { FakeGitLab } from '../test/fakes/gitlab/fake-gitlab.js';
 const [forge, ...flags] = process.argv.slice(2);
 const rateLimited = flags.includes('--rate-limited');
 const token = `fake-${randomBytes(12).toString('hex')}`;
+/** Where forgegraph will run (its OAuth callbacks are built on it). */
+const publicUrl = (process.env.PUBLIC_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
 
 /** A GraphQL string literal (JSON's escaping is valid GraphQL). */
 const literal = (value: string) => JSON.stringify(value);
@@ -40,11 +42,13 @@ async function start(): Promise<{ stop(): Promise<void>; mutation: string; env: 
       fake.seed({ repositories: 350, branchesPerRepo: 3, branchCounts: { 'acme/platform/monorepo': 450 } });
       fake.issueToken({ value: token, scopes: ['read_api', 'read_repository', 'read_user'], lifetimeSeconds: null });
       if (rateLimited) fake.exhaustRateLimit();
+      // An OAuth application too, so the authorizeGitProvider flow can be followed in a browser.
+      const app = fake.oauth.registerApplication({ redirectUri: `${publicUrl}/api/gitlab/callback` });
       return {
         stop: () => fake.stop(),
-        env: 'FORGEGRAPH_ALLOWED_PRIVATE_HOSTS=127.0.0.1',
+        env: `FORGEGRAPH_ALLOWED_PRIVATE_HOSTS=127.0.0.1 PUBLIC_URL=${publicUrl}`,
         repository: 'acme/platform/monorepo',
-        mutation: `createGitLabProvider(input: { name: "Fake GitLab", gitlabUrl: ${literal(fake.url)}, accessToken: ${literal(token)} })`,
+        mutation: `createGitLabProvider(input: { name: "Fake GitLab", gitlabUrl: ${literal(fake.url)}, accessToken: ${literal(token)}, applicationId: ${literal(app.clientId)}, secret: ${literal(app.clientSecret)}, redirectUri: ${literal(`${publicUrl}/api/gitlab/callback`)} })`,
       };
     }
     case 'gitea': {
@@ -90,7 +94,8 @@ mutation Connect {
   }
 }
 
-and with the id it returns: testGitProviderConnection(input: { id }), and on gitProvider(id) the fields
+and with the id it returns: testGitProviderConnection(input: { id }), authorizeGitProvider(input: { id }) (gitlab:
+open its authorizationUrl in a browser; the fake approves at once and returns to forgegraph), and on gitProvider(id) the fields
 repositories(first: 20) and branches(repository: "${fake.repository}", first: 100).
 Errors to try: a wrong token (updateXProvider), an unknown repository, --rate-limited, stopping this fake
 (unreachable), or forgegraph started without FORGEGRAPH_ALLOWED_PRIVATE_HOSTS (address not allowed).

@@ -89,3 +89,24 @@ export class ForgeReauthorizationRequiredError extends ForgeError {
     this.name = 'ForgeReauthorizationRequiredError';
   }
 }
+
+/**
+ * The provider's GitHub App installation is gone: deleted (GitHub answers 404 for it, as the App) or
+ * suspended (403). The provider moves to `INSTALLATION_REMOVED` and every call fails with this, without
+ * asking GitHub, until the provider's installation ID is updated. `reason` says which ("deleted" or
+ * "suspended"); `installationId` is the installation the provider named (not a secret).
+ */
+export class ForgeInstallationRemovedError extends ForgeError {
+  readonly code = 'FORGE_INSTALLATION_REMOVED';
+  constructor(
+    readonly installationId: string | null,
+    readonly reason: string | null,
+  ) {
+    super(
+      `GitHub App installation ${installationId ?? '(none)'} ${
+        reason === 'suspended' ? 'is suspended' : 'not found (deleted, or an installation of another App)'
+      }; reinstall the GitHub App (or have an owner of the account unsuspend it) and update the provider's installation ID (githubInstallationId) to reconnect it`,
+    );
+    this.name = 'ForgeInstallationRemovedError';
+  }
+}

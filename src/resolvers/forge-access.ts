@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
-import { ForgeError } from '../providers/errors.js';
+import { ForgeError, ForgeInstallationRemovedError } from '../providers/errors.js';
 import type { ForgeHttp } from '../providers/http/forge-http.js';
 import { createForgeAdapter } from '../providers/index.js';
 import type { AdapterSettings } from '../providers/settings.js';
@@ -101,6 +101,10 @@ async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: st
   let settings: AdapterSettings;
   switch (provider.providerType) {
     case 'GITHUB':
+      // A provider whose installation is gone answers every call at once, without asking GitHub.
+      if (provider.connectionState === 'INSTALLATION_REMOVED') {
+        return refusingAdapter(new ForgeInstallationRemovedError(provider.github?.githubInstallationId ?? null, provider.connectionStateReason));
+      }
       settings = {
         type: 'GITHUB',
         githubUrl: provider.github?.githubUrl ?? 'https://github.com',
@@ -140,5 +144,37 @@ async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: st
       };
       break;
   }
-  return createForgeAdapter(settings, deps.http);
+  const adapter = createForgeAdapter(settings, deps.http);
+  return settings.type === 'GITHUB' ? recordingInstallationRemoval(deps.db, provider.id, settings.githubInstallationId, adapter) : adapter;
+}
+
+/** Every call fails with `error` (a provider in a state that needs the user to reconnect it). */
+function refusingAdapter(error: ForgeError): ForgeAdapter {
+  const refuse = () => Promise.reject(error);
+  return { testConnection: refuse, listRepositories: refuse, listBranches: refuse };
+}
+
+/**
+ * A GitHub adapter that, when GitHub says the installation is gone (deleted or suspended), moves the
+ * provider to INSTALLATION_REMOVED with the reason, unless its installation ID changed meanwhile.
+ */
+function recordingInstallationRemoval(db: PrismaClient, providerId: string, installationId: string | null, adapter: ForgeAdapter): ForgeAdapter {
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ForgeInstallationRemovedError) {
+        await db.gitProvider.updateMany({
+          where: { id: providerId, providerType: 'GITHUB', github: { is: { githubInstallationId: installationId } } },
+          data: { connectionState: 'INSTALLATION_REMOVED', connectionStateReason: error.reason },
+        });
+      }
+      throw error;
+    }
+  };
+  return {
+    testConnection: () => guard(() => adapter.testConnection()),
+    listRepositories: (window) => guard(() => adapter.listRepositories(window)),
+    listBranches: (repository, window) => guard(() => adapter.listBranches(repository, window)),
+  };
 }

@@ -114,8 +114,11 @@ export async function updateGitProvider(
       ...base,
       updatedAt: new Date(),
       [form.detail]: { update: detailUpdate },
-      // Tokens pasted by hand are a new authorization: a provider waiting for one is connected again.
-      ...(sealed.some((secret) => TOKEN_FIELDS.includes(secret.field)) ? { connectionState: 'CONNECTED', connectionStateReason: null } : {}),
+      // Tokens pasted by hand are a new authorization, and a new GitHub installation ID a new installation:
+      // a provider waiting for either is connected again.
+      ...(sealed.some((secret) => TOKEN_FIELDS.includes(secret.field)) || (type === 'GITHUB' && typeof detailUpdate.githubInstallationId === 'string')
+        ? { connectionState: 'CONNECTED', connectionStateReason: null }
+        : {}),
       secrets: providerSecretWrites(id, sealed, cleared),
     } as Prisma.GitProviderUpdateInput,
     include: providerInclude,

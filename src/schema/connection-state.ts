@@ -10,7 +10,10 @@ const ConnectionStateEnum = builder.enumType(ConnectionState, {
     REAUTHORIZATION_REQUIRED: {
       description: 'The forge refused to refresh the OAuth token: calls fail with ForgeReauthorizationRequiredError until the provider is reconnected (authorizeGitProvider).',
     },
-    INSTALLATION_REMOVED: { description: 'The GitHub App installation is gone: install the App again.' },
+    INSTALLATION_REMOVED: {
+      description:
+        'The GitHub App installation is gone (deleted or suspended): calls fail with ForgeInstallationRemovedError until the provider’s githubInstallationId is updated (install the App again).',
+    },
   },
 });
 

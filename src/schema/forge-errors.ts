@@ -3,6 +3,7 @@ import {
   ForgeAddressNotAllowedError,
   ForgeAuthFailedError,
   ForgeError,
+  ForgeInstallationRemovedError,
   ForgeMisconfiguredError,
   ForgeNotFoundError,
   ForgeRateLimitedError,
@@ -67,6 +68,15 @@ builder.objectType(ForgeReauthorizationRequiredError, {
   fields: (t) => ({ reason: t.exposeString('reason', { nullable: true }) }),
 });
 
+builder.objectType(ForgeInstallationRemovedError, {
+  name: 'ForgeInstallationRemovedError',
+  description:
+    'The provider’s GitHub App installation is gone (connectionState INSTALLATION_REMOVED): reinstall the App and update the provider’s githubInstallationId. `reason` is "deleted" or "suspended".',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ForgeInstallationRemovedError,
+  fields: (t) => ({ reason: t.exposeString('reason', { nullable: true }) }),
+});
+
 export const forgeErrors = [
   ForgeAuthFailedError,
   ForgeNotFoundError,
@@ -75,6 +85,7 @@ export const forgeErrors = [
   ForgeMisconfiguredError,
   ForgeAddressNotAllowedError,
   ForgeReauthorizationRequiredError,
+  ForgeInstallationRemovedError,
 ];
 
 /**
@@ -92,6 +103,7 @@ export async function asGraphQLForgeErrors<T>(work: () => Promise<T>): Promise<T
     if (error instanceof ForgeMisconfiguredError) details.field = error.field;
     if (error instanceof ForgeAddressNotAllowedError) details.host = error.host;
     if (error instanceof ForgeReauthorizationRequiredError) details.reason = error.reason;
+    if (error instanceof ForgeInstallationRemovedError) details.reason = error.reason;
     throw createGraphQLError(error.message, { extensions: details });
   }
 }

@@ -8,6 +8,7 @@ import {
   ForgeAuthFailedError,
   ForgeError,
   ForgeMisconfiguredError,
+  ForgeInstallationRemovedError,
   ForgeNotFoundError,
   ForgeRateLimitedError,
   ForgeUnreachableError,
@@ -382,25 +383,28 @@ describe('typed errors', () => {
     }
   });
 
-  test('a suspended installation: ForgeAuthFailedError that says so', async () => {
+  test('a suspended installation: ForgeInstallationRemovedError that says so', async () => {
     const gh = adapter();
     await warm(gh);
     fake.suspendInstallation();
     try {
-      const fromTest = await failure(gh.testConnection(), ForgeAuthFailedError);
+      const fromTest = await failure(gh.testConnection(), ForgeInstallationRemovedError);
       expect(fromTest.message).toMatch(/suspended/);
-      const fromListing = await failure(gh.listRepositories({ offset: 0, limit: 10 }), ForgeAuthFailedError);
+      expect(fromTest.reason).toBe('suspended');
+      const fromListing = await failure(gh.listRepositories({ offset: 0, limit: 10 }), ForgeInstallationRemovedError);
       expect(fromListing.message).toMatch(/suspended/);
+      expect(fromListing.reason).toBe('suspended');
     } finally {
       fake.installation.suspendedAt = null;
     }
   });
 
-  test('an unknown installation: ForgeNotFoundError', async () => {
+  test('an unknown installation: ForgeInstallationRemovedError (deleted)', async () => {
     const missing = adapter({ githubInstallationId: '777' });
-    const error = await failure(missing.testConnection(), ForgeNotFoundError);
+    const error = await failure(missing.testConnection(), ForgeInstallationRemovedError);
     expect(error.message).toMatch(/installation 777 not found/);
-    const fromListing = await failure(missing.listBranches('acme/web-001', { offset: 0, limit: 10 }), ForgeNotFoundError);
+    expect(error.reason).toBe('deleted');
+    const fromListing = await failure(missing.listBranches('acme/web-001', { offset: 0, limit: 10 }), ForgeInstallationRemovedError);
     expect(fromListing.message).toMatch(/installation 777 not found/);
   });
 

@@ -1,4 +1,4 @@
-import { ForgeAuthFailedError, ForgeNotFoundError } from '../errors.js';
+import { ForgeInstallationRemovedError, ForgeNotFoundError } from '../errors.js';
 import { rateLimitFromHeaders } from '../http/failures.js';
 import type { ForgeHttp } from '../http/forge-http.js';
 import { matchesSearch, windowFromFilteredPages, windowFromPages, type ForgePage } from '../paging.js';
@@ -45,7 +45,7 @@ export function createGitHubAdapter(settings: GitHubAdapterSettings, http: Forge
     try {
       return await work(current);
     } catch (error) {
-      throw gitHubForgeError(error, { onInstallationTokenRejected: () => current.tokens.forget() });
+      throw gitHubForgeError(error, { onInstallationTokenRejected: () => current.tokens.forget(), installationId: current.settings.installationId });
     }
   }
 
@@ -57,11 +57,7 @@ export function createGitHubAdapter(settings: GitHubAdapterSettings, http: Forge
           client.request('GET /app', { headers: API_VERSION_HEADERS }),
           client.request('GET /app/installations/{installation_id}', { installation_id: Number(installationId), headers: API_VERSION_HEADERS }),
         ]);
-        if (installation.data.suspended_at) {
-          throw new ForgeAuthFailedError(
-            `The GitHub App installation ${installationId} is suspended (since ${installation.data.suspended_at}); an owner of the account must unsuspend it in its GitHub settings`,
-          );
-        }
+        if (installation.data.suspended_at) throw new ForgeInstallationRemovedError(installationId, 'suspended');
         // As the installation (its token): how many repositories it reaches, and its rate limit.
         const repositories = await client.request('GET /installation/repositories', { per_page: 1, headers: API_VERSION_HEADERS });
 

@@ -1,6 +1,7 @@
 import {
   ForgeAuthFailedError,
   ForgeError,
+  ForgeInstallationRemovedError,
   ForgeNotFoundError,
   ForgeRateLimitedError,
   ForgeUnreachableError,
@@ -67,6 +68,8 @@ function secondaryResetAt(headers: Headers): Date {
 export interface ErrorHooks {
   /** GitHub refused the installation token: it is dropped from the cache so the next call mints another. */
   onInstallationTokenRejected(): void;
+  /** The installation the provider names (for a suspension GitHub reports on an installation-token call). */
+  installationId?: string | null;
 }
 
 /**
@@ -103,13 +106,14 @@ export function gitHubForgeError(error: unknown, hooks: ErrorHooks): ForgeError 
   }
   if (status === 403) {
     if (message && /suspend/i.test(message)) {
-      return new ForgeAuthFailedError('The GitHub App installation is suspended; an owner of the account must unsuspend it in its GitHub settings');
+      return new ForgeInstallationRemovedError(addressed.installationId ?? hooks.installationId ?? null, 'suspended');
     }
     return new ForgeAuthFailedError(`GitHub refused the App installation access (HTTP 403)${said}`);
   }
   if (status === 404) {
     if (addressed.kind === 'installation') {
-      return new ForgeNotFoundError(`GitHub App installation ${addressed.installationId} not found (uninstalled, or an installation of another App)`);
+      // As the App, GitHub answers 404 for an installation (lookup or token mint) that was deleted.
+      return new ForgeInstallationRemovedError(addressed.installationId ?? null, 'deleted');
     }
     if (addressed.kind === 'repository') {
       return new ForgeNotFoundError(`Repository ${addressed.repository} not found, or not accessible to the GitHub App installation`);

@@ -1,6 +1,6 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
-import { ForgeMisconfiguredError, ForgeNotFoundError } from '../errors.js';
+import { ForgeInstallationRemovedError, ForgeMisconfiguredError, ForgeNotFoundError } from '../errors.js';
 import type { ForgeHttp } from '../http/forge-http.js';
 import { gitHubApiBaseUrl } from './api-url.js';
 import { API_VERSION_HEADERS } from './client.js';
@@ -41,7 +41,12 @@ export async function verifyInstallation(credentials: AppCredentials, http: Forg
   try {
     ({ data } = await octokit.request('GET /app/installations/{installation_id}', { installation_id: Number(installationId), headers: API_VERSION_HEADERS }));
   } catch (error) {
-    throw gitHubForgeError(error, { onInstallationTokenRejected: () => {} });
+    const failure = gitHubForgeError(error, { onInstallationTokenRejected: () => {}, installationId });
+    // Here a 404 means "not an installation of this App": the setup page reports it as not found.
+    if (failure instanceof ForgeInstallationRemovedError && failure.reason === 'deleted') {
+      throw new ForgeNotFoundError(`GitHub App installation ${installationId} not found (uninstalled, or an installation of another App)`);
+    }
+    throw failure;
   }
   if (data.app_id !== credentials.githubAppId) {
     throw new ForgeNotFoundError(`GitHub App installation ${installationId} is an installation of another App`);

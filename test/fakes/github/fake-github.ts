@@ -295,6 +295,12 @@ export class FakeGitHub extends FakeForge {
     this.installation.suspendedAt = iso(this.now());
   }
 
+  /** Deletes an installation (uninstalled on GitHub): as the App it answers 404 from then on, and its tokens stop working. */
+  removeInstallation(installationId: number = this.installation.id): void {
+    this.installations.delete(installationId);
+    for (const [token, record] of this.tokens) if (record.installationId === installationId) this.tokens.delete(token);
+  }
+
   /** Every token minted so far stops working (401 Bad credentials). */
   revokeTokens(): void {
     this.tokens.clear();
