@@ -9,8 +9,7 @@ import {
 } from '../resolvers/github-app-creation.js';
 import { OAuthStateError } from '../resolvers/oauth-states.js';
 import type { RouteDeps } from './deps.js';
-import { formPage, linkPage } from './pages.js';
-import { resultPage } from './result-page.js';
+import { formPage, linkPage, resultPage } from './pages.js';
 import type { Route } from './route.js';
 
 const CODE = /^[A-Za-z0-9_.-]{1,256}$/;

@@ -4,7 +4,7 @@ import { NotAllowedError, NotFoundError, ValidationError } from '../resolvers/er
 import { AuthorizationDeniedError, CALLBACK_PATHS, completeAuthorization, FORGE_NAMES, type OAuthForge } from '../resolvers/oauth-authorization.js';
 import { OAuthStateError } from '../resolvers/oauth-states.js';
 import type { RouteDeps } from './deps.js';
-import { resultPage } from './result-page.js';
+import { resultPage } from './pages.js';
 import type { Route } from './route.js';
 
 /**

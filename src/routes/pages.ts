@@ -1,7 +1,7 @@
 /**
- * Pages of the browser flows that carry one action beside the words of resultPage: a link to the next step,
- * or a form that posts to the forge. Same headers as resultPage (no caching, no referrer: the URLs carry a
- * state), and a CSP that allows nothing but inline style and, for a form, posting to the one forge origin.
+ * The pages browser flows end on: words only, or with one action (a link to the next step, or a form that
+ * posts to the forge). No caching and no referrer (the URLs carry a state), and a CSP that allows nothing but
+ * inline style and, for a form, posting to the one forge origin.
  */
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2328}
 h1{font-size:1.4rem}.ok{color:#1a7f37}.failed{color:#cf222e}
@@ -23,6 +23,11 @@ function page(status: number, title: string, body: string, formAction: string | 
       'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction ?? "'none'"}; frame-ancestors 'none'`,
     },
   });
+}
+
+/** The small page a browser flow ends on: what happened, in words, and nothing else (no token, no internal error). */
+export function resultPage(status: number, title: string, message: string): Response {
+  return page(status, title, `<p>${escapeHtml(message)}</p>`, null);
 }
 
 /** A result page with a link to the next step. */
