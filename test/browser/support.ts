@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, print } from 'graphql';
 import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
+import { runCli } from '../support/run-cli.js';
 
 // What the GraphiQL suites share: the real service on embedded PGlite started as a user starts it, a key from
 // the real CLI, Debian's Chromium, and typing into GraphiQL's Monaco editors.
@@ -15,7 +16,6 @@ import { expect } from 'vitest';
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'forgegraph.mjs');
 // Service start (tsx, PGlite migrations) and the CLI are a few seconds each; each browser step is well under 5 s.
 export const SETUP_TIMEOUT_MS = 60_000;
 export const TEST_TIMEOUT_MS = 30_000;
@@ -77,26 +77,10 @@ async function stopService(child: ChildProcess | undefined) {
 }
 
 /** `forgegraph api-key create` as a user runs it; with the service up it goes through the admin socket. */
-function createApiKey(dataDir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'api-key', 'create', '--organization', 'Acme', '--email', 'owner@acme.test'], {
-      cwd: ROOT,
-      env: userEnv({ DATA_DIR: dataDir }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const key = stdout.trimEnd().split('\n').at(-1) ?? '';
-      if (code === 0 && /^fg_[A-Za-z0-9_-]{32}$/.test(key)) resolve(key);
-      else reject(new Error(`api-key create exited ${code}:\n${stdout}${stderr}`));
-    });
-  });
+async function createApiKey(dataDir: string): Promise<string> {
+  const run = await runCli(['api-key', 'create', '--organization', 'Acme', '--email', 'owner@acme.test'], userEnv({ DATA_DIR: dataDir }));
+  if (run.code === 0 && /^fg_[A-Za-z0-9_-]{32}$/.test(run.lastLine)) return run.lastLine;
+  throw new Error(`api-key create exited ${run.code}:\n${run.stdout}${run.stderr}`);
 }
 
 /**

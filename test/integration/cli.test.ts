@@ -10,26 +10,18 @@ import { openPglite } from '../../src/db/open-database.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { authenticate } from '../../src/resolvers/api-keys.js';
 import { createTestDatabase, databaseUrl, testDatabaseKind, type TestDatabase } from '../support/database.js';
+import { killRunningClis, runCli, type CliRun } from '../support/run-cli.js';
 
 // `forgegraph api-key create` as users run it: the real bin in a child process, against a database the
 // service is not running on, and against one it is running on (PGlite: through the admin socket).
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'forgegraph.mjs');
 const onPglite = testDatabaseKind === 'pglite';
 const onPostgres = testDatabaseKind === 'postgres';
 const KEY = /^fg_[A-Za-z0-9_-]{32}$/;
 // Each command is a fresh Node process (tsx, Prisma, PGlite): about a second or two, the first PGlite one several.
 const TEST_TIMEOUT_MS = 30_000;
 const SETUP_TIMEOUT_MS = 60_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The last line of stdout: where the key is. */
-  lastLine: string;
-}
 
 /** The environment of a user's shell: nothing of the test runner's database settings leaks in. */
 function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -38,36 +30,12 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Commands still running when a test gave up: killed before their data directory is removed. */
-const running = new Set<ChildProcess>();
-function killStragglers() {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve({ code, stdout, stderr, lastLine: stdout.trimEnd().split('\n').at(-1) ?? '' });
-    });
-  });
-}
-
 function createKey(env: Record<string, string>, ...options: string[]) {
-  return runCli(['api-key', 'create', ...options], env);
+  return runCli(['api-key', 'create', ...options], cliEnv(env));
 }
 
 /** Exit code 0 and a key, alone, on the last line of stdout, and nowhere else. */
-function expectKey(run: Run): string {
+function expectKey(run: CliRun): string {
   expect(run.code, run.stderr).toBe(0);
   expect(run.lastLine).toMatch(KEY);
   expect(run.stderr).not.toContain(run.lastLine);
@@ -175,7 +143,7 @@ describe('api-key create, service stopped', { timeout: TEST_TIMEOUT_MS }, () => 
     target = await createTarget();
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    killStragglers();
+    killRunningClis();
     await target?.close();
   }, SETUP_TIMEOUT_MS);
 
@@ -254,7 +222,7 @@ describe('api-key create, service running', { timeout: TEST_TIMEOUT_MS }, () => 
     service = await startService(env);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    killStragglers();
+    killRunningClis();
     await service?.stop();
     await target?.close();
   }, SETUP_TIMEOUT_MS);
