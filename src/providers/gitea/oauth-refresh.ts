@@ -1,7 +1,6 @@
 import { ForgeMisconfiguredError } from '../errors.js';
-import { refreshWithReason } from '../gitlab/oauth-refresh.js';
 import type { ForgeHttp } from '../http/forge-http.js';
-import type { OAuthTokens } from '../http/oauth-token.js';
+import { refreshWithReason, tokenEndpoint, type OAuthTokens } from '../http/oauth-token.js';
 
 export interface GiteaRefreshRequest {
   /** giteaInternalUrl when set, else giteaUrl (Gitea's ROOT_URL, possibly under a path). */
@@ -18,19 +17,13 @@ export interface GiteaRefreshRequest {
  * ForgeReauthorizationRequiredError with Gitea's description, scrubbed. Made once, never retried.
  */
 export async function refreshGiteaTokens(http: ForgeHttp, request: GiteaRefreshRequest): Promise<OAuthTokens> {
-  let url: URL;
-  try {
-    url = new URL(request.baseUrl);
-  } catch {
-    throw new ForgeMisconfiguredError('The Gitea provider’s URL is not a URL', 'giteaUrl');
-  }
+  const { forgeName, url } = tokenEndpoint(request.baseUrl, '/login/oauth/access_token', 'Gitea', 'giteaUrl');
   if (!request.clientId) throw new ForgeMisconfiguredError('The Gitea provider has no clientId, so its token cannot be refreshed', 'clientId');
   if (!request.clientSecret) throw new ForgeMisconfiguredError('The Gitea provider has no clientSecret, so its token cannot be refreshed', 'clientSecret');
-  const forgeName = `Gitea (${url.host})`;
   return refreshWithReason(
     http,
     forgeName,
-    `${url.origin}${url.pathname.replace(/\/+$/, '')}/login/oauth/access_token`,
+    url,
     { grant_type: 'refresh_token', refresh_token: request.refreshToken, client_id: request.clientId, client_secret: request.clientSecret },
     [request.refreshToken, request.clientSecret],
   );

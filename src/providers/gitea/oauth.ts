@@ -1,5 +1,5 @@
 import type { FetchFn } from '../http/forge-http.js';
-import { requestOAuthTokens, type OAuthTokens } from '../http/oauth-token.js';
+import { exchangeAuthorizationCode, type OAuthTokens } from '../http/oauth-token.js';
 
 /**
  * Gitea's OAuth 2 provider (routers/web/auth/oauth2_provider.go): the browser goes to
@@ -43,13 +43,6 @@ export function exchangeGiteaCode(
   client: GiteaClient,
   grant: { code: string; redirectUri: string; codeVerifier: string },
 ): Promise<OAuthTokens> {
-  return requestOAuthTokens(fetchFn, 'Gitea', `${base(client.baseUrl)}/login/oauth/access_token`, {
-    grant_type: 'authorization_code',
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-    code: grant.code,
-    redirect_uri: grant.redirectUri,
-    code_verifier: grant.codeVerifier,
-  });
+  return exchangeAuthorizationCode(fetchFn, 'Gitea', `${base(client.baseUrl)}/login/oauth/access_token`, client, grant);
 }
 

@@ -1,5 +1,5 @@
 import type { FetchFn } from '../http/forge-http.js';
-import { requestOAuthTokens, revokeOAuthToken, type OAuthTokens } from '../http/oauth-token.js';
+import { exchangeAuthorizationCode, revokeOAuthToken, type OAuthTokens } from '../http/oauth-token.js';
 
 /**
  * GitLab's OAuth 2 endpoints (Doorkeeper, at the host root, not under /api/v4; doc/api/oauth2.md):
@@ -45,14 +45,7 @@ export function exchangeGitLabCode(
   client: GitLabClient,
   grant: { code: string; redirectUri: string; codeVerifier: string },
 ): Promise<OAuthTokens> {
-  return requestOAuthTokens(fetchFn, 'GitLab', `${base(client.baseUrl)}/oauth/token`, {
-    grant_type: 'authorization_code',
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-    code: grant.code,
-    redirect_uri: grant.redirectUri,
-    code_verifier: grant.codeVerifier,
-  });
+  return exchangeAuthorizationCode(fetchFn, 'GitLab', `${base(client.baseUrl)}/oauth/token`, client, grant);
 }
 
 /** RFC 7009 revocation of an access or refresh token (GitLab answers 200 `{}`, also for a token it does not know). */

@@ -1,6 +1,6 @@
-import { ForgeAuthFailedError, ForgeRateLimitedError, ForgeUnreachableError } from '../errors.js';
+import { ForgeAuthFailedError, ForgeMisconfiguredError, ForgeRateLimitedError, ForgeReauthorizationRequiredError, ForgeUnreachableError } from '../errors.js';
 import { forgeErrorFromFailure, rateLimitFromHeaders } from './failures.js';
-import type { FetchFn } from './forge-http.js';
+import type { FetchFn, ForgeHttp } from './forge-http.js';
 
 /**
  * RFC 6749 token endpoints (GitLab's Doorkeeper `/oauth/token`, Gitea's `/login/oauth/access_token`) and
@@ -46,6 +46,24 @@ export async function requestOAuthTokens(fetchFn: FetchFn, forge: string, url: s
     return { accessToken, refreshToken, expiresAt: expiresIn === null ? null : new Date(Date.now() + expiresIn * 1000) };
   }
   throw refusal(forge, response, body);
+}
+
+/** The RFC 6749 authorization_code grant with PKCE, as GitLab and Gitea take it at their token endpoints. */
+export function exchangeAuthorizationCode(
+  fetchFn: FetchFn,
+  forge: string,
+  tokenUrl: string,
+  client: { clientId: string; clientSecret: string },
+  grant: { code: string; redirectUri: string; codeVerifier: string },
+): Promise<OAuthTokens> {
+  return requestOAuthTokens(fetchFn, forge, tokenUrl, {
+    grant_type: 'authorization_code',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    code: grant.code,
+    redirect_uri: grant.redirectUri,
+    code_verifier: grant.codeVerifier,
+  });
 }
 
 /** RFC 7009 revocation: resolves when the forge answered 200, throws a typed ForgeError otherwise. */
@@ -103,4 +121,51 @@ function refusalMessage(forge: string, code: OAuthErrorCode): string {
     default:
       return `${forge} refused the OAuth request (${code})`;
   }
+}
+
+/** The token endpoint on a forge base URL (kept under a path prefix), and how errors name the forge. */
+export function tokenEndpoint(baseUrl: string, path: string, forge: string, urlField: string): { forgeName: string; url: string } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ForgeMisconfiguredError(`The ${forge} provider’s URL is not a URL`, urlField);
+  }
+  return { forgeName: `${forge} (${url.host})`, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}` };
+}
+
+/**
+ * requestOAuthTokens, keeping the refusal's `error_description` (the forge's reason) for the
+ * re-authorization state: the response is cloned so the description can be read after the refusal.
+ */
+export async function refreshWithReason(http: ForgeHttp, forgeName: string, url: string, params: Record<string, string>, secrets: string[]): Promise<OAuthTokens> {
+  const base = http.fetchFn({ retry: false });
+  let answered: Response | undefined;
+  const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await base(input, init);
+    answered = response.clone();
+    return response;
+  }) as typeof globalThis.fetch;
+  try {
+    return await requestOAuthTokens(fetchFn, forgeName, url, params);
+  } catch (error) {
+    if (error instanceof OAuthGrantRefusedError && (error.oauthError === 'invalid_grant' || error.oauthError === 'unauthorized_client')) {
+      throw new ForgeReauthorizationRequiredError(forgeName, await refusalReason(answered, error.oauthError, secrets));
+    }
+    throw error;
+  }
+}
+
+async function refusalReason(response: Response | undefined, code: string, secrets: string[]): Promise<string> {
+  let description: string | null = null;
+  try {
+    const body = (await response?.json()) as { error_description?: unknown } | null | undefined;
+    if (body && typeof body.error_description === 'string') description = body.error_description;
+  } catch {
+    // No JSON: the code alone is the reason.
+  }
+  if (!description) return code;
+  for (const secret of secrets) if (secret) description = description.split(secret).join('[redacted]');
+  description = description.replace(/\s+/g, ' ').trim();
+  return `${code}: ${description.length > 300 ? `${description.slice(0, 300)}…` : description}`;
 }
