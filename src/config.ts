@@ -12,6 +12,19 @@ export interface Config {
   /** Where browsers and forges reach this service: redirect and webhook URLs are built on it. */
   publicUrl: string;
   forge: ForgeSettings;
+  /** Set: deployment events go through this Redis, so subscribers on any instance see them. */
+  redisUrl: string | undefined;
+  deploy: DeployConfig;
+}
+
+export interface DeployConfig {
+  concurrency: number;
+  fetchTimeoutMs: number;
+  buildTimeoutMs: number;
+  logMaxBytes: number;
+  minFreeBytes: number;
+  /** A running deployment whose worker has been silent this long is presumed lost and run again. */
+  workerTimeoutMs: number;
 }
 
 export interface ForgeSettings {
@@ -41,6 +54,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attemptTimeoutMs: positiveInteger(env, 'FORGE_TIMEOUT_MS', 10_000),
       maxRetries: positiveInteger(env, 'FORGE_MAX_RETRIES', 3),
       maxRetryWaitMs: positiveInteger(env, 'FORGE_MAX_RETRY_WAIT_MS', 5_000),
+    },
+    redisUrl: env.REDIS_URL || undefined,
+    deploy: {
+      concurrency: Math.max(1, positiveInteger(env, 'DEPLOY_CONCURRENCY', 2)),
+      fetchTimeoutMs: positiveInteger(env, 'DEPLOY_FETCH_TIMEOUT_SECONDS', 600) * 1000,
+      buildTimeoutMs: positiveInteger(env, 'DEPLOY_BUILD_TIMEOUT_SECONDS', 1800) * 1000,
+      logMaxBytes: positiveInteger(env, 'DEPLOY_LOG_MAX_BYTES', 1024 * 1024),
+      minFreeBytes: positiveInteger(env, 'DEPLOY_MIN_FREE_MB', 1024) * 1024 * 1024,
+      workerTimeoutMs: Math.max(2, positiveInteger(env, 'DEPLOY_WORKER_TIMEOUT_SECONDS', 30)) * 1000,
     },
   };
 }

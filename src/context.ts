@@ -2,6 +2,7 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Logger } from './logger.js';
 import type { ForgeHttp } from './providers/http/forge-http.js';
+import type { DeploymentControl } from './resolvers/deployments.js';
 import type { ForgeAccess } from './resolvers/forge-access.js';
 import type { Viewer } from './resolvers/viewer.js';
 
@@ -16,4 +17,6 @@ export interface Context {
   http: ForgeHttp;
   /** This request's forge calls, each made once. */
   forge: ForgeAccess;
+  /** The deployment queue, events and local cancel. */
+  deployments: DeploymentControl;
 }

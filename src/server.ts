@@ -3,7 +3,11 @@ import { startAdminSocket } from './admin-socket.js';
 import { loadConfig } from './config.js';
 import { loadSecretBox } from './crypto/load-secret-box.js';
 import { openConfiguredDatabase } from './db/open-configured-database.js';
+import { createDeploymentEvents } from './deployments/events.js';
+import { DeploymentRuntime } from './deployments/runtime.js';
+import { deploySettingsFrom } from './deployments/settings.js';
 import { createLogger } from './logger.js';
+import { AddressPolicy } from './providers/http/address-policy.js';
 import { forgeHttpFromSettings } from './providers/http/forge-http.js';
 import { createForgegraphYoga } from './yoga.js';
 
@@ -17,11 +21,25 @@ async function main() {
 
   let ready = false;
   const forgeHttp = forgeHttpFromSettings(config.forge);
+  const forge = { http: forgeHttp, bitbucketApiUrl: config.forge.bitbucketApiUrl };
+  const deployments = new DeploymentRuntime({
+    db: database.prisma,
+    logger,
+    forge: { db: database.prisma, secrets, logger, ...forge },
+    policy: new AddressPolicy(config.forge.allowedPrivateHosts),
+    settings: deploySettingsFrom(config),
+    events: createDeploymentEvents(config.redisUrl, logger),
+    jobConnection: database.jobConnection,
+    exclusiveDatabase: database.kind === 'pglite',
+  });
+  await deployments.start();
+  logger.info({ concurrency: config.deploy.concurrency, events: config.redisUrl ? 'redis' : 'in-process' }, 'deployment workers started');
   const yoga = createForgegraphYoga({
     db: database.prisma,
     secrets,
     logger,
-    forge: { http: forgeHttp, bitbucketApiUrl: config.forge.bitbucketApiUrl },
+    forge,
+    deployments,
     publicUrl: config.publicUrl,
     isReady: () => ready,
   });
@@ -47,6 +65,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await yoga.dispose();
+    await deployments.stop();
     await forgeHttp.close();
     await adminSocket?.close();
     await database.close();

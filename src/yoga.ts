@@ -6,6 +6,7 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import type { Logger } from './logger.js';
 import type { ForgeHttp } from './providers/http/forge-http.js';
 import { authenticate } from './resolvers/api-keys.js';
+import type { DeploymentControl } from './resolvers/deployments.js';
 import { AuthenticationError } from './resolvers/errors.js';
 import { createForgeAccess } from './resolvers/forge-access.js';
 import { redactVariableValuesInErrors } from './redact-variable-errors.js';
@@ -23,6 +24,7 @@ export interface YogaOptions {
   forge: { http: ForgeHttp; bitbucketApiUrl: string };
   /** Where browsers and forges reach this service (PUBLIC_URL). */
   publicUrl: string;
+  deployments: DeploymentControl;
   /** Readiness, for /ready: false while starting or draining. */
   isReady?: () => boolean;
 }
@@ -57,7 +59,16 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
     context: async ({ request }) => {
       try {
         const viewer = await authenticate(db, request.headers.get('x-api-key'));
-        return { db, secrets, logger, viewer, publicUrl: options.publicUrl, http: options.forge.http, forge: createForgeAccess({ db, secrets, logger, ...options.forge }, viewer) };
+        return {
+          db,
+          secrets,
+          logger,
+          viewer,
+          publicUrl: options.publicUrl,
+          http: options.forge.http,
+          forge: createForgeAccess({ db, secrets, logger, ...options.forge }, viewer),
+          deployments: options.deployments,
+        };
       } catch (error) {
         if (error instanceof AuthenticationError) {
           throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

@@ -6,11 +6,14 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import lockfile from 'proper-lockfile';
 import { PrismaClient } from '../generated/prisma/client.js';
+import type { JobConnection, SqlExecutor } from '../deployments/job-queue.js';
 import { applyMigrations, type SqlSession } from './migrate.js';
 
 export type Database = {
   prisma: PrismaClient;
   kind: 'postgresql' | 'pglite';
+  /** How the job queue reaches the same database. */
+  jobConnection: JobConnection;
   close(): Promise<void>;
 };
 
@@ -32,7 +35,7 @@ export async function openPostgres(connectionString: string, options: { migrate?
     }
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
-  return { prisma, kind: 'postgresql', close: () => prisma.$disconnect() };
+  return { prisma, kind: 'postgresql', jobConnection: { connectionString }, close: () => prisma.$disconnect() };
 }
 
 /**
@@ -70,6 +73,7 @@ export async function openPglite(dataDir: string | undefined, options: { lockWai
   return {
     prisma,
     kind: 'pglite',
+    jobConnection: { executeSql: pgliteExecutor(pglite) },
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -93,5 +97,14 @@ export function pgliteSession(db: PGlite): SqlSession {
     exec: async (script) => {
       await db.exec(script);
     },
+  };
+}
+
+/** pg-boss's SQL on PGlite: parameterised statements through `query`, its multi-statement scripts through `exec`. */
+function pgliteExecutor(db: PGlite): SqlExecutor {
+  return async (text, values) => {
+    if (values && values.length > 0) return { rows: (await db.query(text, values)).rows };
+    const results = await db.exec(text);
+    return { rows: results[results.length - 1]?.rows ?? [] };
   };
 }

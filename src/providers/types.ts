@@ -55,10 +55,49 @@ export interface Page<T> {
   totalCount: number | null;
 }
 
+/** A commit as the forge reports it. */
+export interface CommitInfo {
+  sha: string;
+  message: string;
+  authorName: string | null;
+  authorEmail: string | null;
+  committedAt: Date | null;
+}
+
+/**
+ * How git reaches a repository over HTTPS: the URL to fetch from and the HTTP Basic credentials to send.
+ * The credentials may be short-lived (an installation or OAuth token): ask right before fetching, and never
+ * put them in a URL, an argument, a file or a log.
+ */
+export interface SourceAccess {
+  cloneUrl: string;
+  username: string;
+  password: string;
+}
+
+/** A deployment's state as a commit status: each forge's own vocabulary is the adapter's business. */
+export type CommitState = 'PENDING' | 'SUCCESS' | 'FAILURE' | 'ERROR';
+
+export interface CommitStatus {
+  state: CommitState;
+  /** The status's name on the forge (GitHub/Gitea `context`, GitLab `name`, Bitbucket `key`). */
+  context: string;
+  description: string;
+  targetUrl: string | null;
+}
+
 /** One forge, as the rest of the service sees it. Nothing outside src/providers knows a wire format. */
 export interface ForgeAdapter {
   testConnection(): Promise<ConnectionReport>;
   listRepositories(window: ListWindow): Promise<Page<RepositoryInfo>>;
   /** `repository` is a fullName (GitLab also accepts the numeric project id). */
   listBranches(repository: string, window: ListWindow): Promise<Page<BranchInfo>>;
+  /** One repository; ForgeNotFoundError when the credentials do not reach it. */
+  getRepository(repository: string): Promise<RepositoryInfo>;
+  /** The commit `ref` names now: a branch name, a tag name or a commit sha. ForgeNotFoundError when none. */
+  resolveCommit(repository: string, ref: string): Promise<CommitInfo>;
+  /** Where git fetches the repository from and the credentials to send (see SourceAccess). */
+  sourceAccess(repository: string): Promise<SourceAccess>;
+  /** Sets (or replaces) the status named `status.context` on a commit. */
+  setCommitStatus(repository: string, sha: string, status: CommitStatus): Promise<void>;
 }

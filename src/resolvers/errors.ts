@@ -38,3 +38,24 @@ export class AuthenticationError extends DomainError {
     this.name = 'AuthenticationError';
   }
 }
+
+/** The application's Git provider was removed (with `force`): it cannot deploy until given one again. */
+export class ApplicationDetachedError extends DomainError {
+  readonly code = 'APPLICATION_DETACHED';
+  constructor(name: string) {
+    super(`Application “${name}” has no Git provider (its provider was removed); give it one with updateApplication to deploy again`);
+    this.name = 'ApplicationDetachedError';
+  }
+}
+
+/** removeGitProvider without `force` on a provider that applications use. */
+export class GitProviderInUseError extends DomainError {
+  readonly code = 'GIT_PROVIDER_IN_USE';
+  constructor(readonly applications: { id: string; name: string }[]) {
+    super(
+      `The provider is used by ${applications.length} application(s): ${applications.map((a) => a.name).join(', ')}. ` +
+        'Remove them, give them another provider, or remove it with force: true to detach them',
+    );
+    this.name = 'GitProviderInUseError';
+  }
+}

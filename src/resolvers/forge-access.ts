@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import DataLoader from 'dataloader';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { ForgeError, ForgeInstallationRemovedError } from '../providers/errors.js';
 import type { ForgeHttp } from '../providers/http/forge-http.js';
 import { createForgeAdapter } from '../providers/index.js';
 import type { AdapterSettings } from '../providers/settings.js';
-import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../providers/types.js';
+import type { BranchInfo, CommitInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../providers/types.js';
 import { NotFoundError } from './errors.js';
 import { openProviderSecrets, visibleProviders } from './git-providers.js';
 import { providerTokenSource } from './provider-tokens.js';
@@ -62,6 +62,13 @@ export function createForgeAccess(deps: ForgeAccessDeps, viewer: Viewer) {
     listBranches: (providerId: string, repository: string, window: ListWindow) =>
       calls.load({ providerId, kind: 'branches', repository, window }) as Promise<Page<BranchInfo>>,
 
+    async getRepository(providerId: string, repository: string): Promise<RepositoryInfo> {
+      return (await adapterFor(providerId)).getRepository(repository);
+    },
+    async resolveCommit(providerId: string, repository: string, ref: string): Promise<CommitInfo> {
+      return (await adapterFor(providerId)).resolveCommit(repository, ref);
+    },
+
     /** Asks the forge who the credentials are, and records the outcome on the provider either way. */
     async testConnection(providerId: string): Promise<ConnectionTestResult> {
       const adapter = await adapterFor(providerId);
@@ -91,9 +98,18 @@ async function recordCheck(
   await db.gitProvider.updateMany({ where: { id: providerId }, data: check });
 }
 
-async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: string): Promise<ForgeAdapter> {
+function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: string): Promise<ForgeAdapter> {
+  return loadProviderAdapter(deps, { id: providerId, ...visibleProviders(viewer) });
+}
+
+/**
+ * The adapter of the provider `where` finds, with its secrets opened. The request path passes the viewer's
+ * visibility; the deployment worker, which acts for an application already allowed to use the provider,
+ * passes the provider id alone.
+ */
+export async function loadProviderAdapter(deps: ForgeAccessDeps, where: Prisma.GitProviderWhereInput): Promise<ForgeAdapter> {
   const provider = await deps.db.gitProvider.findFirst({
-    where: { id: providerId, ...visibleProviders(viewer) },
+    where,
     include: { github: true, gitlab: true, bitbucket: true, gitea: true, secrets: true },
   });
   if (!provider) throw new NotFoundError('Git provider');
@@ -151,7 +167,15 @@ async function loadAdapter(deps: ForgeAccessDeps, viewer: Viewer, providerId: st
 /** Every call fails with `error` (a provider in a state that needs the user to reconnect it). */
 function refusingAdapter(error: ForgeError): ForgeAdapter {
   const refuse = () => Promise.reject(error);
-  return { testConnection: refuse, listRepositories: refuse, listBranches: refuse };
+  return {
+    testConnection: refuse,
+    listRepositories: refuse,
+    listBranches: refuse,
+    getRepository: refuse,
+    resolveCommit: refuse,
+    sourceAccess: refuse,
+    setCommitStatus: refuse,
+  };
 }
 
 /**
@@ -176,5 +200,9 @@ function recordingInstallationRemoval(db: PrismaClient, providerId: string, inst
     testConnection: () => guard(() => adapter.testConnection()),
     listRepositories: (window) => guard(() => adapter.listRepositories(window)),
     listBranches: (repository, window) => guard(() => adapter.listBranches(repository, window)),
+    getRepository: (repository) => guard(() => adapter.getRepository(repository)),
+    resolveCommit: (repository, ref) => guard(() => adapter.resolveCommit(repository, ref)),
+    sourceAccess: (repository) => guard(() => adapter.sourceAccess(repository)),
+    setCommitStatus: (repository, sha, status) => guard(() => adapter.setCommitStatus(repository, sha, status)),
   };
 }

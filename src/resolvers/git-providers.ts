@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { GITEA_SUPPORTS_REVOCATION } from '../providers/gitea/oauth.js';
 import { revokeGitLabToken } from '../providers/gitlab/oauth.js';
 import type { ForgeHttp } from '../providers/http/forge-http.js';
-import { NotAllowedError, NotFoundError, ValidationError } from './errors.js';
+import { GitProviderInUseError, NotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import { baseFields, PROVIDER_FORMS, type ProviderForm } from './git-provider-forms.js';
 import { parseInput } from './validation.js';
 import { isManager, type Viewer } from './viewer.js';
@@ -129,6 +129,8 @@ export interface RemovedGitProvider {
   id: string;
   /** Whether the forge revoked the provider's OAuth tokens; null when there was nothing to revoke. */
   revoked: boolean | null;
+  /** Applications that used it and are now detached (only with `force`). */
+  detachedApplications: { id: string; name: string }[];
 }
 
 /**
@@ -140,16 +142,27 @@ export async function removeGitProvider(
   deps: ProviderDeps & { http?: ForgeHttp; logger?: Logger },
   viewer: Viewer,
   id: string,
+  options: { force?: boolean } = {},
 ): Promise<RemovedGitProvider> {
   const existing = await deps.db.gitProvider.findFirst({
     where: { id, ...visibleProviders(viewer) },
-    select: { id: true, userId: true, providerType: true, gitlab: true, gitea: true, secrets: true },
+    select: { id: true, name: true, userId: true, providerType: true, gitlab: true, gitea: true, secrets: true },
   });
   if (!existing) throw new NotFoundError('Git provider');
   assertMayChange(viewer, existing);
-  const { count } = await deps.db.gitProvider.deleteMany({ where: { id, organizationId: viewer.organizationId } });
-  if (count === 0) throw new NotFoundError('Git provider');
-  return { id, revoked: await revokeTokens(deps, existing) };
+  const detached = await deps.db.$transaction(async (tx) => {
+    // Locked first, so an application being created on it either commits before the check or fails after.
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "GitProvider" WHERE id = ${id} AND "organizationId" = ${viewer.organizationId} FOR UPDATE`;
+    if (locked.length === 0) throw new NotFoundError('Git provider');
+    const applications = await tx.application.findMany({ where: { gitProviderId: id }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
+    if (applications.length && !options.force) throw new GitProviderInUseError(applications);
+    if (applications.length) {
+      await tx.application.updateMany({ where: { gitProviderId: id }, data: { detachedAt: new Date(), detachedProviderName: existing.name } });
+    }
+    await tx.gitProvider.delete({ where: { id } });
+    return applications;
+  });
+  return { id, revoked: await revokeTokens(deps, existing), detachedApplications: detached };
 }
 
 async function revokeTokens(

@@ -9,8 +9,11 @@ import {
   removeGitProvider,
   updateGitProvider,
 } from '../resolvers/git-providers.js';
+import type { Context } from '../context.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { GitProviderInUseError } from '../resolvers/errors.js';
 import { builder } from './builder.js';
-import { mutationErrors } from './errors.js';
+import { ErrorInterface, mutationErrors } from './errors.js';
 import { decodeIdOf } from './global-id.js';
 
 export const GitProviderTypeEnum = builder.enumType(GitProviderType, {
@@ -91,12 +94,38 @@ function decodeProviderIdOrNull(globalId: string) {
 }
 
 const RemoveGitProviderInput = builder.inputType('RemoveGitProviderInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    force: t.boolean({
+      defaultValue: false,
+      description: 'Remove it even though applications use it: they are detached (they keep their history and cannot deploy until given a provider).',
+    }),
+  }),
 });
 
-const RemoveGitProviderSuccess = builder.objectRef<{ removedId: string; revoked: boolean | null }>('RemoveGitProviderSuccess').implement({
+builder.objectType(GitProviderInUseError, {
+  name: 'GitProviderInUseError',
+  description: 'Applications use the provider; remove them, move them to another provider, or remove it with force: true.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof GitProviderInUseError,
+  fields: (t) => ({
+    applications: t.prismaField({
+      type: ['Application'],
+      resolve: (query, error, _args, ctx) => applicationsByIds(ctx, error.applications, query),
+    }),
+  }),
+});
+
+type RemovedProvider = { removedId: string; revoked: boolean | null; detachedApplications: { id: string }[] };
+
+const RemoveGitProviderSuccess = builder.objectRef<RemovedProvider>('RemoveGitProviderSuccess').implement({
   fields: (t) => ({
     removedId: t.exposeID('removedId'),
+    detachedApplications: t.prismaField({
+      type: ['Application'],
+      description: 'Applications that used it, now detached (only with force).',
+      resolve: (query, result, _args, ctx) => applicationsByIds(ctx, result.detachedApplications, query),
+    }),
     revoked: t.exposeBoolean('revoked', {
       nullable: true,
       description:
@@ -110,15 +139,19 @@ builder.mutationField('removeGitProvider', (t) =>
   t.field({
     type: RemoveGitProviderSuccess,
     description: 'Deletes a provider and its sealed secrets, and revokes its OAuth tokens where the forge allows it (best effort).',
-    errors: { types: mutationErrors, directResult: true },
+    errors: { types: [...mutationErrors, GitProviderInUseError], directResult: true },
     args: { input: t.arg({ type: RemoveGitProviderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { id, type } = providerIdFrom(input.id);
-      const removed = await removeGitProvider(ctx, ctx.viewer, id);
-      return { removedId: encodeGlobalID(PROVIDER_TYPENAMES[type], id), revoked: removed.revoked };
+      const removed = await removeGitProvider(ctx, ctx.viewer, id, { force: input.force ?? false });
+      return { removedId: encodeGlobalID(PROVIDER_TYPENAMES[type], id), revoked: removed.revoked, detachedApplications: removed.detachedApplications };
     },
   }),
 );
+
+function applicationsByIds(ctx: Context, applications: { id: string }[], query: { include?: Prisma.ApplicationInclude; select?: Prisma.ApplicationSelect }) {
+  return ctx.db.application.findMany({ ...query, where: { id: { in: applications.map((a) => a.id) }, organizationId: ctx.viewer.organizationId }, orderBy: { name: 'asc' } });
+}
 
 /** Turns GraphQL input (URL scalars, ids) into the plain values the service validates. */
 function plainInput(input: Record<string, unknown>): Record<string, unknown> {

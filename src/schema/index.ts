@@ -17,6 +17,8 @@ import './connection-check.js';
 import './connection-state.js';
 import './github-app-creation.js';
 import './oauth-authorization.js';
+import './application.js';
+import './deployment.js';
 
 export const schema = builder.toSchema();
 

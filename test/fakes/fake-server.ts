@@ -6,12 +6,14 @@ export interface FakeRequest {
   url: URL;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The bytes as sent (git's smart HTTP bodies are binary). */
+  rawBody: Buffer;
 }
 
 export interface FakeResponse {
   status: number;
   headers?: Record<string, string>;
-  /** An object or array is sent as JSON (`application/json`), a string as is. */
+  /** An object or array is sent as JSON (`application/json`), a string or Buffer as is. */
   body?: unknown;
 }
 
@@ -79,7 +81,8 @@ export class FakeForgeServer {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request: FakeRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', this.url), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const rawBody = Buffer.concat(chunks);
+    const request: FakeRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', this.url), headers: req.headers, body: rawBody.toString('utf8'), rawBody };
     this.requests.push(request);
     if (this.latencyMs) await sleep(this.latencyMs);
     const fault = this.faults.find((f) => f.remaining > 0);
@@ -96,8 +99,8 @@ export class FakeForgeServer {
     }
     if (res.destroyed) return;
     const headers: Record<string, string> = { date: new Date().toUTCString(), ...response.headers };
-    let body = '';
-    if (typeof response.body === 'string') body = response.body;
+    let body: string | Buffer = '';
+    if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) body = response.body;
     else if (response.body !== undefined) {
       body = JSON.stringify(response.body);
       headers['content-type'] ??= 'application/json; charset=utf-8';

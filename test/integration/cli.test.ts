@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminSocketPath } from '../../src/admin-socket.js';
 import { openPglite } from '../../src/db/open-database.js';
@@ -11,24 +9,17 @@ import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { authenticate } from '../../src/resolvers/api-keys.js';
 import { createTestDatabase, databaseUrl, testDatabaseKind, type TestDatabase } from '../support/database.js';
 import { killRunningClis, runCli, type CliRun } from '../support/run-cli.js';
+import { cliEnv, startService, type Service } from '../support/service.js';
 
 // `forgegraph api-key create` as users run it: the real bin in a child process, against a database the
 // service is not running on, and against one it is running on (PGlite: through the admin socket).
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const onPglite = testDatabaseKind === 'pglite';
 const onPostgres = testDatabaseKind === 'postgres';
 const KEY = /^fg_[A-Za-z0-9_-]{32}$/;
 // Each command is a fresh Node process (tsx, Prisma, PGlite): about a second or two, the first PGlite one several.
 const TEST_TIMEOUT_MS = 30_000;
 const SETUP_TIMEOUT_MS = 60_000;
-
-/** The environment of a user's shell: nothing of the test runner's database settings leaks in. */
-function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...extra };
-  for (const name of ['DATABASE_URL', 'DATA_DIR', 'FORGEGRAPH_SECRET_KEY', 'PORT']) if (!(name in extra)) delete env[name];
-  return env;
-}
 
 function createKey(env: Record<string, string>, ...options: string[]) {
   return runCli(['api-key', 'create', ...options], cliEnv(env));
@@ -40,52 +31,6 @@ function expectKey(run: CliRun): string {
   expect(run.lastLine).toMatch(KEY);
   expect(run.stderr).not.toContain(run.lastLine);
   return run.lastLine;
-}
-
-interface Service {
-  port: number;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** `node --import tsx src/server.ts` on a free port, once it logs that it listens. */
-function startService(env: Record<string, string>): Promise<Service> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: cliEnv({ ...env, PORT: '0' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killer);
-      }
-    };
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`the service did not start within 45 s:\n${log}`));
-    }, 45_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk;
-      const line = log.split('\n').find((l) => l.includes('forgegraph listening'));
-      if (!line) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve({ port: (JSON.parse(line) as { port: number }).port, child, stop });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => (log += chunk));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code}) before listening:\n${log}`));
-    });
-  });
 }
 
 async function graphql(port: number, apiKey: string, query: string) {

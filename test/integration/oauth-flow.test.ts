@@ -126,7 +126,7 @@ describe('GitLab', () => {
     expect(q.get('client_id')).toBe(gitlabApp.clientId);
     expect(q.get('redirect_uri')).toBe(GITLAB_CALLBACK);
     expect(q.get('response_type')).toBe('code');
-    expect(q.get('scope')).toBe('read_api read_repository read_user');
+    expect(q.get('scope')).toBe('api read_repository read_user');
     expect(q.has('scopes')).toBe(false);
     expect(q.get('code_challenge_method')).toBe('S256');
     expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -147,7 +147,7 @@ beforeAll(async () => {
     const database = await openPostgres(h.database.url!, { migrate: false });
     const http = testForgeHttp();
     const logger = createLogger('debug', new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));
-    const yoga = createForgegraphYoga({ db: database.prisma, secrets: h.secrets, logger, forge: { http, bitbucketApiUrl: 'https://api.bitbucket.org/2.0' }, publicUrl: PUBLIC_URL });
+    const yoga = createForgegraphYoga({ db: database.prisma, secrets: h.secrets, logger, forge: { http, bitbucketApiUrl: 'https://api.bitbucket.org/2.0' }, deployments: h.runtime, publicUrl: PUBLIC_URL });
     second = { database, yoga, http };
   }
 });

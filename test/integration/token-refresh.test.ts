@@ -282,7 +282,7 @@ describe('GitLab', () => {
       },
     }) as unknown as PrismaClient;
     const http = testForgeHttp();
-    const yoga = createForgegraphYoga({ db: failing, secrets: h.secrets, logger, forge: { http, bitbucketApiUrl: 'https://api.bitbucket.org/2.0' }, publicUrl: PUBLIC_URL });
+    const yoga = createForgegraphYoga({ db: failing, secrets: h.secrets, logger, forge: { http, bitbucketApiUrl: 'https://api.bitbucket.org/2.0' }, deployments: h.runtime, publicUrl: PUBLIC_URL });
     try {
       const before = gitlab.oauth.refreshCount;
       const run = async (query: string, variables: Record<string, unknown>, apiKey?: string | null) => {

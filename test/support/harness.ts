@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { createDeploymentEvents } from '../../src/deployments/events.js';
+import { DeploymentRuntime } from '../../src/deployments/runtime.js';
+import type { DeploySettings } from '../../src/deployments/settings.js';
+import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import type { MemberRole } from '../../src/generated/prisma/enums.js';
@@ -25,6 +32,9 @@ export interface Harness {
   logs: string[];
   secrets: SecretBox;
   yoga: ForgegraphYoga;
+  /** The deployment queue and workers (started only with the `deployments` option). */
+  runtime: DeploymentRuntime;
+  deploySettings: DeploySettings;
   graphql<Data = any>(query: string, variables?: Record<string, unknown>, apiKey?: string | null): Promise<GraphQLResponse<Data>>;
   /** As the CLI does: the organization and user, created if missing, and a fresh API key. */
   apiKey(organization: string, email: string, role?: MemberRole): Promise<string>;
@@ -38,10 +48,34 @@ export interface HarnessOptions {
   /** Bitbucket's API base (a fake's URL in forge tests). */
   bitbucketApiUrl?: string;
   forgeHttp?: ForgeHttp;
+  /** Start the job queue and deployment workers, with these settings over the test defaults. */
+  deployments?: Partial<DeploySettings> & { workers?: boolean; redisUrl?: string };
+  /** Run on this database (a second instance of the service) instead of a new one; it is not dropped on close. */
+  database?: TestDatabase;
+  /** The secret box of the instance whose database this shares. */
+  secrets?: SecretBox;
+}
+
+/** Deployment settings for tests: short timeouts and heartbeats, a temporary workspace root. */
+export function testDeploySettings(overrides: Partial<DeploySettings> = {}): DeploySettings {
+  return {
+    workspaceRoot: mkdtempSync(path.join(tmpdir(), 'forgegraph-workspaces-')),
+    concurrency: 2,
+    fetchTimeoutMs: 30_000,
+    buildTimeoutMs: 30_000,
+    logMaxBytes: 256 * 1024,
+    minFreeBytes: 1024 * 1024,
+    heartbeatMs: 250,
+    staleAfterMs: 2_000,
+    maxAttempts: 3,
+    pollingIntervalSeconds: 0.5,
+    publicUrl: PUBLIC_URL,
+    ...overrides,
+  };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const operations: string[] = [];
   const logs: string[] = [];
   // Pothos's own tests record operations the same way: an N+1 shows up as a growing list.
@@ -62,15 +96,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     }),
   );
-  const secrets = new SecretBox(Buffer.from(SecretBox.generateKey(), 'base64'));
+  const secrets = options.secrets ?? new SecretBox(Buffer.from(SecretBox.generateKey(), 'base64'));
   const forgeHttp = options.forgeHttp ?? testForgeHttp();
-  const yoga = createForgegraphYoga({
+  const forge = { http: forgeHttp, bitbucketApiUrl: options.bitbucketApiUrl ?? 'https://api.bitbucket.org/2.0' };
+  const { workers = true, redisUrl, ...settingsOverrides } = options.deployments ?? {};
+  const settings = testDeploySettings(settingsOverrides);
+  const runtime = new DeploymentRuntime({
     db,
-    secrets,
     logger,
-    forge: { http: forgeHttp, bitbucketApiUrl: options.bitbucketApiUrl ?? 'https://api.bitbucket.org/2.0' },
-    publicUrl: PUBLIC_URL,
+    forge: { db, secrets, logger, ...forge },
+    policy: new AddressPolicy('127.0.0.1'),
+    settings,
+    events: createDeploymentEvents(redisUrl, logger),
+    jobConnection: database.jobConnection,
+    exclusiveDatabase: false,
   });
+  if (options.deployments) await runtime.start({ workers });
+  const yoga = createForgegraphYoga({ db, secrets, logger, forge, deployments: runtime, publicUrl: PUBLIC_URL });
 
   return {
     database,
@@ -79,6 +121,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     secrets,
     yoga,
+    runtime,
+    deploySettings: settings,
     async graphql(query, variables, apiKey) {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
       if (apiKey) headers['x-api-key'] = apiKey;
@@ -95,8 +139,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await yoga.dispose();
+      await runtime.stop(5);
       await forgeHttp.close();
-      await database.close();
+      if (!options.database) await database.close();
+      rmSync(settings.workspaceRoot, { recursive: true, force: true });
     },
   };
 }

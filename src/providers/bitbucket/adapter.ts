@@ -1,14 +1,28 @@
 import { ForgeAuthFailedError, ForgeNotFoundError } from '../errors.js';
 import type { ForgeHttp } from '../http/forge-http.js';
 import type { BitbucketAdapterSettings } from '../settings.js';
-import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RateLimitInfo, RepositoryInfo } from '../types.js';
+import type {
+  BranchInfo,
+  CommitInfo,
+  CommitStatus,
+  ConnectionReport,
+  ForgeAdapter,
+  ListWindow,
+  Page,
+  RateLimitInfo,
+  RepositoryInfo,
+  SourceAccess,
+} from '../types.js';
 import { bbqlString, nameContains } from './bbql.js';
 import { BitbucketApi } from './client.js';
+import { setCommitStatus } from './commit-status.js';
 import { appPasswordWarning, bitbucketCredentials } from './credentials.js';
 import { FORGE, type Subject } from './errors.js';
 import { identityOf, toBranch, toRepository } from './mappers.js';
 import { type BitbucketPage, PAGE_LENGTH, windowFollowingNext } from './paging.js';
 import { protectionMatcher } from './protection.js';
+import { repositoryPath } from './repository-name.js';
+import { readRepository, resolveCommit, sourceAccess } from './source.js';
 import type { WireBranch, WireBranchRestriction, WireRepository } from './wire.js';
 
 /**
@@ -101,12 +115,8 @@ export function createBitbucketAdapter(settings: BitbucketAdapterSettings, http:
 
     async listBranches(repository: string, window: ListWindow): Promise<Page<BranchInfo>> {
       const bb = connect();
-      const [ws, slug, ...rest] = repository.split('/');
-      if (!ws || !slug || rest.length > 0) {
-        throw new ForgeNotFoundError(`${FORGE} repositories are named workspace/slug; "${repository}" is not`);
-      }
-      const subject: Subject = { kind: 'repository', name: `${ws}/${slug}` };
-      const path = { workspace: ws, repo_slug: slug };
+      const path = repositoryPath(repository);
+      const subject: Subject = { kind: 'repository', name: `${path.workspace}/${path.repo_slug}` };
       const q = window.search ? nameContains(window.search) : null;
 
       // The branch endpoint says neither which branch is the main one nor which are restricted: the
@@ -134,6 +144,22 @@ export function createBitbucketAdapter(settings: BitbucketAdapterSettings, http:
       const defaultBranch = repo.value.data.mainbranch?.name ?? null;
       const isProtected = protectionMatcher(restrictions.value);
       return { items: branches.value.items.map((branch) => toBranch(branch, defaultBranch, isProtected)), totalCount: branches.value.totalCount };
+    },
+
+    async getRepository(repository: string): Promise<RepositoryInfo> {
+      return toRepository(await readRepository(connect(), repository));
+    },
+
+    async resolveCommit(repository: string, ref: string): Promise<CommitInfo> {
+      return resolveCommit(connect(), repository, ref);
+    },
+
+    async sourceAccess(repository: string): Promise<SourceAccess> {
+      return sourceAccess(connect(), settings.apiUrl, repository);
+    },
+
+    async setCommitStatus(repository: string, sha: string, status: CommitStatus): Promise<void> {
+      await setCommitStatus(connect(), repository, sha, status);
     },
   };
 }

@@ -11,7 +11,12 @@ import { APP_PASSWORD_REMOVAL, type BitbucketCredentials } from './credentials.j
 export const FORGE = 'Bitbucket';
 
 /** What a call was about, so a 404 can name it. */
-export type Subject = { kind: 'account' } | { kind: 'workspace'; name: string } | { kind: 'repository'; name: string } | { kind: 'repositories' };
+export type Subject =
+  | { kind: 'account' }
+  | { kind: 'workspace'; name: string }
+  | { kind: 'repository'; name: string }
+  | { kind: 'repositories' }
+  | { kind: 'commit'; repository: string; sha: string };
 
 /** A call that produced no response (refused address, timeout, connection failure, retry budget spent). */
 export function failureError(error: unknown): ForgeError {
@@ -62,6 +67,8 @@ function describe(subject: Subject): string {
       return `repository "${subject.name}"`;
     case 'repositories':
       return 'the repositories of the account';
+    case 'commit':
+      return `commit ${subject.sha.slice(0, 12)} of repository "${subject.repository}"`;
   }
 }
 

@@ -1,5 +1,5 @@
-import type { BranchInfo, RepositoryInfo } from '../types.js';
-import type { WireAccount, WireBranch, WireRepository } from './wire.js';
+import type { BranchInfo, CommitInfo, RepositoryInfo } from '../types.js';
+import type { WireAccount, WireBranch, WireCommit, WireRepository } from './wire.js';
 
 export function toRepository(repo: WireRepository): RepositoryInfo {
   const fullName = repo.full_name ?? '';
@@ -51,4 +51,21 @@ export function identityOf(account: WireAccount): string {
   if (account.display_name) return account.display_name;
   if (typeof accountId === 'string' && accountId) return accountId;
   return account.uuid ?? 'unknown';
+}
+
+/**
+ * A commit as CommitInfo. Bitbucket gives the author as git wrote it (`raw`: "Name <email>") and, when the
+ * email belongs to an account, that account; the message comes with git's trailing newline.
+ */
+export function toCommit(commit: WireCommit): CommitInfo {
+  const raw = commit.author?.raw?.trim() ?? '';
+  const parsed = /^(.*?)\s*<([^<>]*)>$/.exec(raw);
+  const name = (parsed ? parsed[1] : raw) || commit.author?.user?.display_name || null;
+  return {
+    sha: commit.hash ?? '',
+    message: (commit.message ?? '').replace(/\n+$/, ''),
+    authorName: name,
+    authorEmail: parsed?.[2] || null,
+    committedAt: commit.date ? new Date(commit.date) : null,
+  };
 }

@@ -7,3 +7,15 @@ export type WireBranch = Schemas['branch'];
 export type WireAccount = Schemas['account'];
 export type WireWorkspaceMembership = Schemas['workspace_membership'];
 export type WireBranchRestriction = Schemas['branchrestriction'];
+/**
+ * A commit, with the fields of the spec's `base_commit`. The generated `commit` type loses them (it is an
+ * `Omit` over a type with an index signature), so they are spelled out here.
+ */
+export interface WireCommit {
+  hash?: string;
+  date?: string;
+  message?: string;
+  author?: { raw?: string; user?: { display_name?: string } };
+  links?: { html?: { href?: string } };
+}
+export type WireCommitStatus = Schemas['commitstatus'];

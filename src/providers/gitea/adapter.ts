@@ -9,7 +9,8 @@ import { createGiteaClient, type GiteaClient } from './client.js';
 import { giteaError, isFailedResponse, unreadableBody } from './errors.js';
 import { toBranchInfo, toRepositoryInfo } from './mapping.js';
 import { GITEA_PAGE_SIZE, hasNextPage, PageSizeMismatch, totalCountOf } from './pagination.js';
-import { parseFullName } from './repository-name.js';
+import { giteaRepositoryAccess } from './repository-access.js';
+import { repositoryPath } from './repository-name.js';
 
 /**
  * Gitea, Forgejo and Codeberg (same API) through gitea-js, on the retrying ForgeHttp fetch (timeouts, the
@@ -19,13 +20,14 @@ import { parseFullName } from './repository-name.js';
  *   GET /repos/search?q&uid&sort=alpha&order=asc&page&limit=50
  * - listBranches: GET /repos/{owner}/{repo} (default branch) and GET /repos/{owner}/{repo}/branches?page&limit=50;
  *   a search filters the whole branch listing here (Gitea has no branch search).
+ * - getRepository, resolveCommit, sourceAccess, setCommitStatus: see ./repository-access.ts
  * The access token comes from `settings.tokens` before every request; a 401 (Gitea does not say why: unknown,
  * expired or revoked) asks it once for a better one, and with one the request is made once more.
  */
 export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHttp): ForgeAdapter {
   const urlField = settings.giteaInternalUrl ? 'giteaInternalUrl' : 'giteaUrl';
   let client: { token: string; api: GiteaClient } | undefined;
-  /** The token of the latest request: a change tells listBranches that a refresh happened meanwhile. */
+  /** The token of the latest request: a change tells tellingAuthFromNotFound that a refresh happened meanwhile. */
   let tokenInUse: string | null = null;
   let currentUser: Promise<User> | undefined;
   /** What the instance serves per page; learnt downwards if its MAX_RESPONSE_ITEMS is below 50. */
@@ -37,7 +39,10 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
   };
 
   /** One API call: every failure becomes a typed error built here, never the client's own object. */
-  async function call<T>(request: (api: GiteaClient) => Promise<HttpResponse<T, unknown>>, notFound: () => ForgeError): Promise<{ data: T; headers: Headers }> {
+  async function call<T>(
+    request: (api: GiteaClient) => Promise<HttpResponse<T, unknown>>,
+    notFound: () => ForgeError,
+  ): Promise<{ data: T; headers: Headers; token: string | null }> {
     let token = (await settings.tokens.current())?.trim() ?? null;
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse<T, unknown>;
@@ -56,7 +61,7 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
         throw giteaError(thrown, notFound);
       }
       if (response.error !== null || response.data === null || response.data === undefined) throw unreadableBody(response.error, urlField);
-      return { data: response.data, headers: response.headers };
+      return { data: response.data, headers: response.headers, token };
     }
   }
 
@@ -92,6 +97,23 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
         if (attempt > 0) throw new ForgeUnreachableError('Gitea served pages of inconsistent size; the listing cannot be read reliably');
         pageSize = error.actual;
       }
+    }
+  }
+
+  /**
+   * An unknown or expired token makes Gitea answer anonymously, so a private repository looks missing: on a
+   * ForgeNotFoundError GET /user tells the two apart (it answers 401 for a token Gitea does not accept). If that
+   * 401 got the token refreshed, `read` runs once more with the new one.
+   */
+  async function tellingAuthFromNotFound<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof ForgeNotFoundError)) throw error;
+      const before = tokenInUse;
+      await user();
+      if (tokenInUse !== before) return read();
+      throw error;
     }
   }
 
@@ -140,9 +162,7 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
     },
 
     async listBranches(repository: string, window: ListWindow): Promise<Page<BranchInfo>> {
-      const { owner, repo } = parseFullName(repository);
-      const [o, r] = [encodeURIComponent(owner), encodeURIComponent(repo)];
-      const notFound = () => new ForgeNotFoundError(`The Gitea repository ${owner}/${repo} does not exist or is not visible to these credentials`);
+      const { o, r, notFound } = repositoryPath(repository);
       const search = window.search?.trim();
       const read = async (): Promise<Page<BranchInfo>> => {
         // The default branch (Gitea's branch list does not mark it) and the pages are fetched concurrently.
@@ -157,18 +177,18 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
         const [name, result] = await Promise.all([defaultBranch, listing]);
         return { items: result.items.map((b) => toBranchInfo(b, name)), totalCount: result.totalCount };
       };
-      try {
-        return await read();
-      } catch (error) {
-        // An unknown or expired token makes Gitea answer anonymously, so a private repository looks missing:
-        // GET /user tells the two apart (it answers 401 for a token Gitea does not accept). If that 401 got
-        // the token refreshed, the repository is read once more with the new one.
-        if (!(error instanceof ForgeNotFoundError)) throw error;
-        const before = tokenInUse;
-        await user();
-        if (tokenInUse !== before) return read();
-        throw error;
-      }
+      return tellingAuthFromNotFound(read);
     },
+
+    ...giteaRepositoryAccess(settings, {
+      call,
+      tellingAuthFromNotFound,
+      checkedToken: async () => {
+        const me = await call((a) => a.user.userGetCurrent(), noApiHere);
+        currentUser = Promise.resolve(me.data);
+        return me.token;
+      },
+      urlField,
+    }),
   };
 }

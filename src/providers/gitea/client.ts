@@ -27,7 +27,7 @@ export function createGiteaClient(settings: GiteaAdapterSettings, accessToken: s
 }
 
 /** `https://host[/prefix]` without a trailing slash, query or fragment. */
-function apiRoot(raw: string, field: string): string {
+export function apiRoot(raw: string, field: string): string {
   let url: URL;
   try {
     url = new URL(raw);

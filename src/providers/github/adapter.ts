@@ -1,12 +1,15 @@
-import { ForgeInstallationRemovedError, ForgeNotFoundError } from '../errors.js';
+import { ForgeInstallationRemovedError } from '../errors.js';
 import { rateLimitFromHeaders } from '../http/failures.js';
 import type { ForgeHttp } from '../http/forge-http.js';
 import { matchesSearch, windowFromFilteredPages, windowFromPages, type ForgePage } from '../paging.js';
 import type { GitHubAdapterSettings } from '../settings.js';
-import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../types.js';
+import type { BranchInfo, CommitStatus, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../types.js';
 import { API_VERSION_HEADERS, createGitHubClient, type GitHubClient } from './client.js';
+import { setCommitStatus } from './commit-status.js';
 import { gitHubForgeError } from './errors.js';
+import { parseFullName } from './repository-name.js';
 import { resolveGitHubSettings, type ResolvedGitHubSettings } from './settings.js';
+import { getRepository, resolveCommit, sourceAccess } from './source.js';
 import { installationTokenCache, type InstallationTokenCache } from './token-cache.js';
 import { hasNextPage, toBranch, toRepository, type WireBranch, type WireRepository } from './wire.js';
 
@@ -45,7 +48,11 @@ export function createGitHubAdapter(settings: GitHubAdapterSettings, http: Forge
     try {
       return await work(current);
     } catch (error) {
-      throw gitHubForgeError(error, { onInstallationTokenRejected: () => current.tokens.forget(), installationId: current.settings.installationId });
+      throw gitHubForgeError(error, {
+        onInstallationTokenRejected: () => current.tokens.forget(),
+        installationId: current.settings.installationId,
+        apiBaseUrl: current.settings.apiBaseUrl,
+      });
     }
   }
 
@@ -125,13 +132,15 @@ export function createGitHubAdapter(settings: GitHubAdapterSettings, http: Forge
         const defaultBranch = details.data.default_branch ?? null;
         return { items: branches.items.map((branch) => toBranch(branch, defaultBranch)), totalCount: branches.totalCount };
       }),
-  };
-}
 
-function parseFullName(repository: string): { owner: string; repo: string } {
-  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository.trim());
-  if (!match) throw new ForgeNotFoundError(`Repository "${repository.slice(0, 200)}" not found: a GitHub repository is named owner/name`);
-  return { owner: match[1]!, repo: match[2]!.replace(/\.git$/, '') };
+    getRepository: (repository: string) => run(({ client }) => getRepository(client, repository)),
+
+    resolveCommit: (repository: string, ref: string) => run(({ client }) => resolveCommit(client, repository, ref)),
+
+    sourceAccess: (repository: string) => run(({ client, settings: resolved }) => sourceAccess(client, resolved, repository)),
+
+    setCommitStatus: (repository: string, sha: string, status: CommitStatus) => run(({ client }) => setCommitStatus(client, repository, sha, status)),
+  };
 }
 
 function stringHeaders(headers: Record<string, string | number | undefined>): Record<string, string | undefined> {

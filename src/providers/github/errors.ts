@@ -38,20 +38,46 @@ export function forgeMessage(data: unknown): string | null {
     .trim();
 }
 
-/** What a request addressed, from its path (never from the client's error text). */
-function target(url: string | undefined): { kind: 'jwt' | 'installation' | 'repository' | 'other'; installationId?: string; repository?: string } {
+interface Target {
+  kind: 'jwt' | 'installation' | 'repository' | 'other';
+  installationId?: string;
+  repository?: string;
+  /** A commit lookup (`commits/{ref}`) or a commit status (`statuses/{sha}`) of the repository, and the ref or sha. */
+  commit?: { via: 'commits' | 'statuses'; ref: string };
+}
+
+/**
+ * What a request addressed, from its path below the API base (never from the client's error text). Matched
+ * from the start of that path: a repository named `app` is not the `/app` route.
+ */
+function target(url: string | undefined, apiBaseUrl: string | undefined): Target {
   let path = '';
+  let basePath = '/api/v3';
   try {
     path = new URL(url ?? '').pathname;
+    if (apiBaseUrl) basePath = new URL(apiBaseUrl).pathname.replace(/\/+$/, '');
   } catch {
     return { kind: 'other' };
   }
-  const installation = /\/app\/installations\/([^/]+)(?:\/access_tokens)?$/.exec(path);
+  if (basePath && path.startsWith(`${basePath}/`)) path = path.slice(basePath.length);
+  const installation = /^\/app\/installations\/([^/]+)(?:\/access_tokens)?$/.exec(path);
   if (installation) return { kind: 'installation', installationId: decodeURIComponent(installation[1]!) };
-  if (/\/app(?:\/.*)?$/.test(path)) return { kind: 'jwt' };
-  const repository = /\/repos\/([^/]+)\/([^/]+)(?:\/|$)/.exec(path);
-  if (repository) return { kind: 'repository', repository: `${decodeURIComponent(repository[1]!)}/${decodeURIComponent(repository[2]!)}` };
+  if (/^\/app(?:\/|$)/.test(path)) return { kind: 'jwt' };
+  const repository = /^\/repos\/([^/]+)\/([^/]+)(?:\/(commits|statuses)\/(.+))?(?:\/|$)/.exec(path);
+  if (repository) {
+    const fullName = `${decodeURIComponent(repository[1]!)}/${decodeURIComponent(repository[2]!)}`;
+    const via = repository[3] as 'commits' | 'statuses' | undefined;
+    return { kind: 'repository', repository: fullName, ...(via ? { commit: { via, ref: safeDecode(repository[4]!) } } : {}) };
+  }
   return { kind: 'other' };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** Secondary limits: `retry-after` when sent; otherwise the primary reset if that is spent; otherwise at least a minute. */
@@ -70,6 +96,8 @@ export interface ErrorHooks {
   onInstallationTokenRejected(): void;
   /** The installation the provider names (for a suspension GitHub reports on an installation-token call). */
   installationId?: string | null;
+  /** The REST API base the request was sent to (default: an Enterprise Server's /api/v3). */
+  apiBaseUrl?: string;
 }
 
 /**
@@ -85,7 +113,7 @@ export function gitHubForgeError(error: unknown, hooks: ErrorHooks): ForgeError 
   const headers = error.response.headers ?? {};
   const message = forgeMessage(error.response.data);
   const said = message ? `: "${message}"` : '';
-  const addressed = target(error.request?.url);
+  const addressed = target(error.request?.url, hooks.apiBaseUrl);
 
   if (status === 403 || status === 429) {
     if (message && /\bsecondary rate\b/i.test(message)) {
@@ -95,6 +123,20 @@ export function gitHubForgeError(error: unknown, hooks: ErrorHooks): ForgeError 
     if (headers['x-ratelimit-remaining'] === '0' || status === 429) {
       const { resetAt } = rateLimitFromHeaders(headers);
       return new ForgeRateLimitedError(`GitHub's API rate limit for this App installation is spent${resetAt ? ` until ${resetAt.toISOString()}` : ''}`, resetAt);
+    }
+  }
+  if (addressed.commit) {
+    const { via, ref } = addressed.commit;
+    const shown = ref.length > 100 ? `${ref.slice(0, 100)}…` : ref;
+    // GitHub answers 422 "No commit found for SHA: <ref>" for a ref or sha that names no commit (docs: Get a commit, Create a commit status).
+    if (status === 422 && (via === 'commits' || (message && /no commit found/i.test(message)))) {
+      return new ForgeNotFoundError(`No commit "${shown}" in repository ${addressed.repository} (no branch, tag or commit of that name)`);
+    }
+    if (status === 409 && via === 'commits') return new ForgeNotFoundError(`Repository ${addressed.repository} is empty: it has no commits yet`);
+    if (status === 403 && via === 'statuses' && message && /not accessible by integration/i.test(message)) {
+      return new ForgeAuthFailedError(
+        `GitHub refused to set a commit status on ${addressed.repository}: the App installation lacks the "Commit statuses" (write) permission; add it to the App and have the installation accept it`,
+      );
     }
   }
   if (status === 401) {

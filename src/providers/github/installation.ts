@@ -29,8 +29,9 @@ export interface VerifiedInstallation {
  */
 export async function verifyInstallation(credentials: AppCredentials, http: ForgeHttp, installationId: string): Promise<VerifiedInstallation> {
   if (!/^[1-9][0-9]{0,18}$/.test(installationId)) throw new ForgeMisconfiguredError('The installation ID must be a positive integer', 'installation_id');
+  const apiBaseUrl = gitHubApiBaseUrl(credentials.githubUrl);
   const octokit = new Octokit({
-    baseUrl: gitHubApiBaseUrl(credentials.githubUrl),
+    baseUrl: apiBaseUrl,
     userAgent: 'forgegraph',
     log: silent,
     authStrategy: createAppAuth,
@@ -41,7 +42,7 @@ export async function verifyInstallation(credentials: AppCredentials, http: Forg
   try {
     ({ data } = await octokit.request('GET /app/installations/{installation_id}', { installation_id: Number(installationId), headers: API_VERSION_HEADERS }));
   } catch (error) {
-    const failure = gitHubForgeError(error, { onInstallationTokenRejected: () => {}, installationId });
+    const failure = gitHubForgeError(error, { onInstallationTokenRejected: () => {}, installationId, apiBaseUrl });
     // Here a 404 means "not an installation of this App": the setup page reports it as not found.
     if (failure instanceof ForgeInstallationRemovedError && failure.reason === 'deleted') {
       throw new ForgeNotFoundError(`GitHub App installation ${installationId} not found (uninstalled, or an installation of another App)`);

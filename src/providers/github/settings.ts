@@ -1,10 +1,12 @@
 import { createPrivateKey } from 'node:crypto';
 import { ForgeMisconfiguredError } from '../errors.js';
 import type { GitHubAdapterSettings } from '../settings.js';
-import { gitHubApiBaseUrl } from './api-url.js';
+import { gitHubApiBaseUrl, gitHubWebOrigin } from './api-url.js';
 
 export interface ResolvedGitHubSettings {
   apiBaseUrl: string;
+  /** Where GitHub serves git (a repository's clone_url is on it). */
+  webOrigin: string;
   /** The App ID, or else the client ID: GitHub accepts either as the JWT issuer. */
   appIdentity: string | number;
   privateKey: string;
@@ -14,6 +16,7 @@ export interface ResolvedGitHubSettings {
 /** The provider's settings checked for what an App call needs; the error names the field, never its value. */
 export function resolveGitHubSettings(settings: GitHubAdapterSettings): ResolvedGitHubSettings {
   const apiBaseUrl = gitHubApiBaseUrl(settings.githubUrl);
+  const webOrigin = gitHubWebOrigin(settings.githubUrl);
   const clientId = settings.githubClientId?.trim();
   const appIdentity = settings.githubAppId ?? (clientId || null);
   if (appIdentity === null) throw new ForgeMisconfiguredError('The GitHub App ID (or its client ID) is not set', 'githubAppId');
@@ -35,5 +38,5 @@ export function resolveGitHubSettings(settings: GitHubAdapterSettings): Resolved
   if (!installationId) throw new ForgeMisconfiguredError('The GitHub App installation ID is not set', 'githubInstallationId');
   if (!/^[1-9][0-9]{0,18}$/.test(installationId)) throw new ForgeMisconfiguredError('The GitHub App installation ID must be a positive integer', 'githubInstallationId');
 
-  return { apiBaseUrl, appIdentity, privateKey, installationId };
+  return { apiBaseUrl, webOrigin, appIdentity, privateKey, installationId };
 }

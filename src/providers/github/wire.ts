@@ -1,4 +1,4 @@
-import type { BranchInfo, RepositoryInfo } from '../types.js';
+import type { BranchInfo, CommitInfo, RepositoryInfo } from '../types.js';
 
 /** The fields of GitHub's `repository` (installation listing) and `full-repository` this adapter reads. */
 export interface WireRepository {
@@ -19,6 +19,27 @@ export interface WireBranch {
   name: string;
   commit: { sha: string };
   protected: boolean;
+}
+
+/** The fields of GitHub's `commit` (GET /repos/{owner}/{repo}/commits/{ref}) this adapter reads. */
+export interface WireCommit {
+  sha: string;
+  commit: {
+    message: string;
+    author: { name?: string; email?: string; date?: string } | null;
+    committer: { name?: string; email?: string; date?: string } | null;
+  };
+}
+
+export function toCommit(commit: WireCommit): CommitInfo {
+  const committed = commit.commit.committer?.date ? new Date(commit.commit.committer.date) : null;
+  return {
+    sha: commit.sha,
+    message: commit.commit.message,
+    authorName: commit.commit.author?.name ?? null,
+    authorEmail: commit.commit.author?.email ?? null,
+    committedAt: committed && !Number.isNaN(committed.getTime()) ? committed : null,
+  };
 }
 
 export function toRepository(repository: WireRepository): RepositoryInfo {

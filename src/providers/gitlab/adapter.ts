@@ -4,11 +4,14 @@ import { rateLimitFromHeaders } from '../http/failures.js';
 import type { ForgePage } from '../paging.js';
 import type { GitLabAdapterSettings } from '../settings.js';
 import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RateLimitInfo, RepositoryInfo } from '../types.js';
-import { createGitLabClient, type GitLabClient } from './client.js';
+import { createGitLabClient, type GitLabCall, type GitLabClient } from './client.js';
+import { gitLabCommitStatus } from './commit-status.js';
 import { effectiveGroups, gitLabConfig, type GitLabConfig } from './config.js';
 import { gitLabError, type GitLabTarget } from './errors.js';
 import { GitLabResponseError } from './requester.js';
 import { PAGE_SIZE, windowFromListings, type PageFetcher } from './listing.js';
+import { projectRef } from './project-ref.js';
+import { gitLabSource } from './source.js';
 import {
   branchFromWire,
   repositoryFromProject,
@@ -39,6 +42,7 @@ const TOKEN_EXPIRY_WARNING_SECONDS = 15 * 60;
  * included); search is GitLab's own `search`; pages are 100 items, ordered by id for stable offsets.
  * The token comes from `settings.tokens` before every request (it may have been refreshed meanwhile); a
  * 401 `invalid_token` asks it once for a better one and, if there is one, the request is made once more.
+ * Repositories, commits and clone access are in ./source.ts, commit statuses in ./commit-status.ts.
  */
 export function createGitLabAdapter(settings: GitLabAdapterSettings, http: ForgeHttp): ForgeAdapter {
   let config: GitLabConfig | undefined;
@@ -59,12 +63,12 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
   };
 
   /** Runs one GitLab call; any failure comes out as a typed ForgeError without a cause. */
-  async function call<T>(target: GitLabTarget, run: (client: GitLabClient) => Promise<T>): Promise<T> {
+  const call: GitLabCall = async <T>(target: GitLabTarget, run: (client: GitLabClient, token: string) => Promise<T>): Promise<T> => {
     const { forgeName } = connect();
     let token = usable(await settings.tokens.current());
     for (let attempt = 0; ; attempt++) {
       try {
-        return await run(clientFor(token));
+        return await run(clientFor(token), token);
       } catch (error) {
         // Expired, revoked (a refresh elsewhere rotated it) or unknown: the token source decides whether a
         // newer token exists or a refresh is worth it; one retry at most.
@@ -78,7 +82,7 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
         throw gitLabError(error, target, { forgeName, secrets: [...sent] });
       }
     }
-  }
+  };
 
   function projectsPage(group: string | null, page: number, perPage: number, search: string | undefined): Promise<ForgePage<RepositoryInfo>> {
     const options = { perPage, page, orderBy: 'id', sort: 'asc', showExpanded: true, ...(search ? { search } : {}) } as const;
@@ -122,6 +126,8 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
       const permissions = tokenInfo ? scopesFromTokenInfo(tokenInfo) : null;
       if (permissions && !permissions.some((scope) => API_SCOPES.includes(scope))) {
         warnings.push(`The access token has the scopes ${permissions.join(', ') || '(none)'}; listing repositories and branches needs read_api or api`);
+      } else if (permissions && !permissions.includes('api')) {
+        warnings.push('The access token has no api scope: deployments cannot post commit statuses (read_api allows reading only)');
       }
       if (typeof tokenInfo?.expires_in === 'number' && tokenInfo.expires_in <= TOKEN_EXPIRY_WARNING_SECONDS) {
         warnings.push(`The access token expires in ${Math.max(0, Math.round(tokenInfo.expires_in / 60))} minutes`);
@@ -162,10 +168,7 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
 
     async listBranches(repository: string, window: ListWindow): Promise<Page<BranchInfo>> {
       connect();
-      const name = repository.trim().replace(/^\/+|\/+$/g, '');
-      if (!name) throw new ForgeNotFoundError('No GitLab project was named');
-      // A numeric id or the path with namespace; gitbeaker URL-encodes it ("group%2Fproject").
-      const projectId = /^\d+$/.test(name) ? Number(name) : name;
+      const { name, id: projectId } = projectRef(repository);
       // GitLab's own search: a case-insensitive substring (a leading ^ or trailing $ anchors it).
       const search = window.search?.trim() || undefined;
       const fetchPage = (page: number) =>
@@ -180,6 +183,9 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
         });
       return windowFromListings([fetchPage], (branch) => branch.name, window);
     },
+
+    ...gitLabSource(call, connect),
+    ...gitLabCommitStatus(call, connect),
   };
 }
 

@@ -1,6 +1,7 @@
-import { Branches, Groups, Projects, Users } from '@gitbeaker/rest';
+import { Branches, Commits, Groups, Projects, Users } from '@gitbeaker/rest';
 import type { ForgeHttp } from '../http/forge-http.js';
 import type { GitLabConfig } from './config.js';
+import type { GitLabTarget } from './errors.js';
 import { createForgeRequesterFn } from './requester.js';
 
 /** The gitbeaker resources the adapter uses, all on ForgeHttp through the forge requester, for one access token. */
@@ -9,7 +10,14 @@ export interface GitLabClient {
   projects: InstanceType<typeof Projects<false>>;
   groups: InstanceType<typeof Groups<false>>;
   branches: InstanceType<typeof Branches<false>>;
+  commits: InstanceType<typeof Commits<false>>;
 }
+
+/**
+ * Runs one GitLab call with the provider's current token (`token` is the one the client sends); any failure comes
+ * out as a typed ForgeError.
+ */
+export type GitLabCall = <T>(target: GitLabTarget, run: (client: GitLabClient, token: string) => Promise<T>) => Promise<T>;
 
 export function createGitLabClient(config: GitLabConfig, accessToken: string, http: ForgeHttp): GitLabClient {
   const options = {
@@ -26,5 +34,6 @@ export function createGitLabClient(config: GitLabConfig, accessToken: string, ht
     projects: new Projects(options),
     groups: new Groups(options),
     branches: new Branches(options),
+    commits: new Commits(options),
   };
 }

@@ -9,6 +9,11 @@ export interface GitLabConfig {
   forgeName: string;
   /** groupName split on commas; empty when the provider is not restricted to groups. */
   groups: string[];
+  /**
+   * gitlabUrl (no trailing slash) when calls go to gitlabInternalUrl: the instance's external URL, on which GitLab
+   * reports its own URLs (http_url_to_repo). Null when it is the same as `host` or not a usable URL.
+   */
+  publicBase: string | null;
 }
 
 export function gitLabConfig(settings: GitLabAdapterSettings): GitLabConfig {
@@ -27,8 +32,23 @@ export function gitLabConfig(settings: GitLabAdapterSettings): GitLabConfig {
 
   const groups = [...new Set((settings.groupName ?? '').split(',').map((group) => group.trim().replace(/^\/+|\/+$/g, '')).filter(Boolean))];
   // Self-managed GitLab may live under a path (https://host/gitlab); gitbeaker appends /api/v4.
-  const host = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  return { host, forgeName: `GitLab (${url.host})`, groups };
+  const host = base(url);
+  const publicUrl = field === 'gitlabInternalUrl' ? parseHttpUrl(settings.gitlabUrl?.trim() ?? '') : null;
+  const publicBase = publicUrl && base(publicUrl) !== host ? base(publicUrl) : null;
+  return { host, forgeName: `GitLab (${url.host})`, groups, publicBase };
+}
+
+function base(url: URL): string {
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseHttpUrl(raw: string): URL | null {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

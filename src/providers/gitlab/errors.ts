@@ -15,7 +15,9 @@ export type GitLabTarget =
   | { kind: 'tokenInfo' }
   | { kind: 'projects' }
   | { kind: 'group'; group: string }
-  | { kind: 'project'; project: string };
+  | { kind: 'project'; project: string }
+  | { kind: 'commit'; project: string; ref: string }
+  | { kind: 'commitStatus'; project: string; sha: string };
 
 export interface ErrorContext {
   forgeName: string;
@@ -51,7 +53,9 @@ export function gitLabError(error: unknown, target: GitLabTarget, context: Error
   }
   if (status === 403) {
     if (oauthError === 'insufficient_scope') {
-      return new ForgeAuthFailedError(`${forgeName} refused the call: the access token lacks the scope it needs (read_api or api)`);
+      // read_api is for GET requests only: posting a commit status takes the api scope.
+      const needed = target.kind === 'commitStatus' ? 'api' : 'read_api or api';
+      return new ForgeAuthFailedError(`${forgeName} refused the call: the access token lacks the scope it needs (${needed})`);
     }
     return new ForgeAuthFailedError(`${forgeName} refused access (403${forgeMessage ? `: ${forgeMessage}` : ' Forbidden'})`);
   }
@@ -63,7 +67,20 @@ export function gitLabError(error: unknown, target: GitLabTarget, context: Error
           'groupName',
         );
       case 'project':
-        return new ForgeNotFoundError(`GitLab project "${target.project}" does not exist on ${forgeName} or is not visible to these credentials`);
+        return projectNotFound(target.project, forgeName);
+      // GitLab's 404 message says which was missing: "404 Project Not Found", "404 Commit Not Found" or
+      // "404 References for commit Not Found".
+      case 'commit':
+        if (/project/i.test(forgeMessage ?? '')) return projectNotFound(target.project, forgeName);
+        return new ForgeNotFoundError(`GitLab project "${target.project}" on ${forgeName} has no branch, tag or commit "${target.ref}"`);
+      case 'commitStatus':
+        if (/project/i.test(forgeMessage ?? '')) return projectNotFound(target.project, forgeName);
+        if (/references/i.test(forgeMessage ?? '')) {
+          return new ForgeNotFoundError(
+            `No branch of GitLab project "${target.project}" on ${forgeName} contains commit ${target.sha}; GitLab attaches a commit status to a branch`,
+          );
+        }
+        return new ForgeNotFoundError(`GitLab project "${target.project}" on ${forgeName} has no commit ${target.sha}`);
       default:
         return new ForgeNotFoundError(`${forgeName} has no such API endpoint (404); is the URL that of a GitLab instance?`);
     }
@@ -74,6 +91,10 @@ export function gitLabError(error: unknown, target: GitLabTarget, context: Error
   }
   if (status >= 500) return new ForgeUnreachableError(`${forgeName} answered HTTP ${status}`);
   return new ForgeMisconfiguredError(`${forgeName} refused the request (HTTP ${status}${forgeMessage ? `: ${forgeMessage}` : ''})`);
+}
+
+function projectNotFound(project: string, forgeName: string): ForgeNotFoundError {
+  return new ForgeNotFoundError(`GitLab project "${project}" does not exist on ${forgeName} or is not visible to these credentials`);
 }
 
 /** A forge message with any secret taken out, cut short (GitLab does not echo tokens, but checking costs nothing). */

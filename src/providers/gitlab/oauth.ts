@@ -8,8 +8,11 @@ import { exchangeAuthorizationCode, revokeOAuthToken, type OAuthTokens } from '.
  * access and refresh token stop working) and revoked at `POST /oauth/revoke` (200 `{}`).
  */
 
-/** Enough to list projects and branches and clone: no write scope. */
-export const GITLAB_OAUTH_SCOPES = ['read_api', 'read_repository', 'read_user'] as const;
+/**
+ * Listing projects and branches and cloning need read_api and read_repository; posting a deployment's commit
+ * status is a write, which GitLab allows only with `api` (it includes read_api).
+ */
+export const GITLAB_OAUTH_SCOPES = ['api', 'read_repository', 'read_user'] as const;
 
 const base = (url: string) => url.replace(/\/+$/, '');
 

@@ -1,4 +1,4 @@
-import type { BranchInfo, RepositoryInfo } from '../types.js';
+import type { BranchInfo, CommitInfo, RepositoryInfo } from '../types.js';
 
 /** The fields of GitLab's Project / BasicProjectDetails entities the adapter reads. */
 export interface GitLabProject {
@@ -22,6 +22,15 @@ export interface GitLabBranch {
   protected: boolean;
   default: boolean;
   commit: { id: string } | null;
+}
+
+/** The fields of GitLab's Commit / CommitDetail entities the adapter reads. */
+export interface GitLabCommit {
+  id: string;
+  message?: string | null;
+  author_name?: string | null;
+  author_email?: string | null;
+  committed_date?: string | null;
 }
 
 export interface GitLabUser {
@@ -59,6 +68,18 @@ export function branchFromWire(branch: GitLabBranch): BranchInfo {
     commitSha: branch.commit?.id ?? '',
     isProtected: Boolean(branch.protected),
     isDefault: Boolean(branch.default),
+  };
+}
+
+export function commitFromWire(commit: GitLabCommit): CommitInfo {
+  const committedAt = commit.committed_date ? new Date(commit.committed_date) : null;
+  return {
+    sha: commit.id,
+    // GitLab sends the message as git stores it, final newline included.
+    message: (commit.message ?? '').replace(/\n+$/, ''),
+    authorName: commit.author_name || null,
+    authorEmail: commit.author_email || null,
+    committedAt: committedAt && !Number.isNaN(committedAt.getTime()) ? committedAt : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { TestGitRepository } from '../git/repository.js';
 
 /** Response bodies built from the contract examples (see contract/SOURCES.md): load, clone, override. */
 function load<T>(name: string): T {
@@ -12,6 +13,9 @@ const branchesExample = load<Json>('repositories_workspace_repo_slug_refs_branch
 const membershipsExample = load<Json>('user_permissions_workspaces.get.200.json');
 const pushExample = load<Json>('repo-push.json');
 const errorBodies = load<Json>('error-bodies.json');
+
+/** Where Bitbucket's web pages and git live, for repositories without git data of their own. */
+export const BITBUCKET_WEB = 'https://bitbucket.org';
 
 export const RATE_LIMIT_TEXT: string = errorBodies['429 (support.atlassian.com KB \'Bitbucket Cloud Rate Limit Troubleshooting\')']._body_text;
 
@@ -41,6 +45,10 @@ export interface SeedRepository {
   updatedOn: string;
   branches: SeedBranch[];
   restrictions: SeedRestriction[];
+  /** The user's permission on the repository; by default `admin` in a workspace they own, else `write`. */
+  permission?: 'read' | 'write' | 'admin';
+  /** Real git data: branches, tags and commits come from it, and it is served over git's smart HTTP. */
+  git?: TestGitRepository;
 }
 
 export interface SeedBranch {
@@ -97,8 +105,12 @@ export function membershipBody(user: SeedUser, workspace: SeedWorkspace, api: st
   return body;
 }
 
-/** A `repository`: the documented push payload's repository, completed with the swagger fields (and `slug`, `workspace`). */
-export function repositoryBody(repo: SeedRepository, workspace: SeedWorkspace, user: SeedUser, api: string): Json {
+/**
+ * A `repository`: the documented push payload's repository, completed with the swagger fields (and `slug`,
+ * `workspace`). `web` is where its pages and git live (bitbucket.org, or the fake itself for a git repository).
+ */
+export function repositoryBody(repo: SeedRepository, workspace: SeedWorkspace, user: SeedUser, api: string, web = BITBUCKET_WEB): Json {
+  const webUrl = new URL(web);
   const body = structuredClone(pushExample.repository) as Json;
   const fullName = `${repo.workspace}/${repo.slug}`;
   return {
@@ -126,33 +138,39 @@ export function repositoryBody(repo: SeedRepository, workspace: SeedWorkspace, u
     links: {
       ...body.links,
       self: { href: `${api}/repositories/${fullName}` },
-      html: { href: `https://bitbucket.org/${fullName}` },
+      html: { href: `${web}/${fullName}` },
       commits: { href: `${api}/repositories/${fullName}/commits` },
       hooks: { href: `${api}/repositories/${fullName}/hooks` },
+      // Bitbucket writes the caller's username into the https link.
       clone: [
-        { name: 'https', href: `https://${user.nickname}@bitbucket.org/${fullName}.git` },
-        { name: 'ssh', href: `git@bitbucket.org:${fullName}.git` },
+        { name: 'https', href: `${webUrl.protocol}//${user.nickname}@${webUrl.host}/${fullName}.git` },
+        { name: 'ssh', href: `git@${webUrl.hostname}:${fullName}.git` },
       ],
     },
   };
 }
 
+/** The `commit` of the swagger example of GET …/refs/branches (a branch's `target`). */
+export function exampleCommit(): Json {
+  return structuredClone(branchesExample.values[0].target) as Json;
+}
+
 /** A `branch` from the swagger example of GET …/refs/branches, renamed and retargeted. */
-export function branchBody(branch: SeedBranch, repo: SeedRepository, api: string): Json {
+export function branchBody(branch: SeedBranch, repo: SeedRepository, api: string, web = BITBUCKET_WEB): Json {
   const body = structuredClone(branchesExample.values[0]) as Json;
   const fullName = `${repo.workspace}/${repo.slug}`;
   body.name = branch.name;
   body.links = {
     commits: { href: `${api}/repositories/${fullName}/commits/${branch.name}` },
-    html: { href: `https://bitbucket.org/${fullName}/branch/${branch.name}` },
+    html: { href: `${web}/${fullName}/branch/${branch.name}` },
     self: { href: `${api}/repositories/${fullName}/refs/branches/${branch.name}` },
   };
   body.target = {
     ...body.target,
     hash: branch.hash,
     date: branch.date,
-    links: { self: { href: `${api}/repositories/${fullName}/commit/${branch.hash}` }, html: { href: `https://bitbucket.org/${fullName}/commits/${branch.hash}` } },
-    repository: { ...body.target.repository, full_name: fullName, name: repo.name, uuid: repo.uuid, links: { self: { href: `${api}/repositories/${fullName}` }, html: { href: `https://bitbucket.org/${fullName}` } } },
+    links: { self: { href: `${api}/repositories/${fullName}/commit/${branch.hash}` }, html: { href: `${web}/${fullName}/commits/${branch.hash}` } },
+    repository: { ...body.target.repository, full_name: fullName, name: repo.name, uuid: repo.uuid, links: { self: { href: `${api}/repositories/${fullName}` }, html: { href: `${web}/${fullName}` } } },
   };
   return body;
 }

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { basicCredentials, gitAuthRequired, serveGit } from '../git/http-backend.js';
+import { TestGitRepository } from '../git/repository.js';
 import { BbqlError, parseBbql } from './bbql.js';
 import {
-  branchBody,
+  BITBUCKET_WEB,
   errorBody,
   membershipBody,
   RATE_LIMIT_TEXT,
@@ -14,6 +19,9 @@ import {
   sha,
   userBody,
 } from './bodies.js';
+import { type FakeCommitStatus, postStatus } from './commit-statuses.js';
+import { GIT_REALM, gitNoAccess, gitRequestPath, type GitRequestPath } from './git-http.js';
+import { compare, RepositoryRefs } from './refs.js';
 
 /** What the fake accepts as Basic auth: email + API token, username + app password. */
 export interface FakeBitbucketCredentials {
@@ -34,6 +42,17 @@ export interface SeedOptions {
   otherWorkspaces?: string[];
 }
 
+export interface GitRepositoryOptions {
+  isPrivate?: boolean;
+  /** The repository's main branch (git's default branch of the new repository is `main`). */
+  mainbranch?: string;
+  /** The user's permission on the repository (default: admin, as in a workspace they own). */
+  permission?: 'read' | 'write' | 'admin';
+}
+
+/** The username Atlassian documents for git with an API token, besides the Bitbucket username ("Using API tokens"). */
+const API_TOKEN_GIT_USERNAME = 'x-bitbucket-api-token-auth';
+
 const MAX_PAGELEN = 100;
 const DEFAULT_PAGELEN = 10;
 
@@ -42,11 +61,19 @@ const DEFAULT_PAGELEN = 10;
  * shared/contracts (README §3 and §5): Basic auth for both credential kinds, paginated JSON with an
  * absolute `next` (absent on the last page), pagelen capped at 100 (400 above), `{type:'error'}` bodies,
  * 429 "Rate limit for this resource has been exceeded" (optionally with Retry-After), BBQL `q` and `sort`.
+ * Single branches, tags and commits (…/refs/branches/{name}, …/refs/tags/{name}, …/commit/{commit}) and
+ * build statuses (POST …/commit/{commit}/statuses/build) follow the official spec as typed in
+ * `@coderabbitai/bitbucket`; repositories added with `addGitRepository` answer from real git data and are
+ * served over git's smart HTTP at their clone link's path (`/{workspace}/{slug}.git/…`), as on bitbucket.org.
  */
 export class FakeBitbucket extends FakeForge {
   readonly user: SeedUser = { nickname: 'fake-dev', displayName: 'Fake Developer', accountId: '712020:0f6b5c1e-5d1a-4d4c-9a4b-7b3e5c2d1a00', uuid: '{a54f16da-24e9-4d7f-a3a7-b1ba2cd98aa3}' };
   readonly workspaces = new Map<string, SeedWorkspace>();
   readonly repositories: SeedRepository[] = [];
+  /** Every build status posted, as Bitbucket keeps them (one per repository, commit and key). */
+  readonly statuses: FakeCommitStatus[] = [];
+  /** Where the git repositories live (one project root for `git http-backend`), made on first use. */
+  private gitRoot: string | null = null;
 
   // The forge's own behaviours, switched by tests.
   /** API tokens are expired or revoked: 401. */
@@ -62,8 +89,9 @@ export class FakeBitbucket extends FakeForge {
   /** `next` links carry an opaque cursor (`ctx`), as Bitbucket's forward-only listings do: only a client that follows them verbatim sends it. */
   cursorNext = false;
 
-  /** Back to a well-behaved forge: switches off, recorded requests and pending faults forgotten. */
+  /** Back to a well-behaved forge: switches off, recorded requests, build statuses and pending faults forgotten. */
   override reset(): void {
+    this.statuses.length = 0;
     this.apiTokensExpired = false;
     this.appPasswordsRemoved = false;
     this.rateLimited = null;
@@ -80,6 +108,46 @@ export class FakeBitbucket extends FakeForge {
   /** The API base a client is configured with. */
   get apiUrl(): string {
     return `${this.server.url}/2.0`;
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    if (this.gitRoot) rmSync(this.gitRoot, { recursive: true, force: true });
+    this.gitRoot = null;
+  }
+
+  /**
+   * A repository backed by a real (empty, bare) git repository: its branches, tags and commits are git's, its
+   * https clone link is on the fake's own origin, and git fetches it from there with the same credentials as
+   * the API. Its workspace is created (owned by the user) when missing. `seed()` replaces every repository.
+   */
+  addGitRepository(fullName: string, { isPrivate = true, mainbranch = 'main', permission = 'admin' }: GitRepositoryOptions = {}): TestGitRepository {
+    const [workspace, slug, ...rest] = fullName.split('/');
+    if (!workspace || !slug || rest.length > 0) throw new Error(`not a workspace/slug: ${fullName}`);
+    if (!this.workspaces.has(workspace)) this.workspaces.set(workspace, { slug: workspace, name: `${workspace} workspace`, uuid: uuid(`ws:${workspace}`), permission: 'owner' });
+    this.gitRoot ??= mkdtempSync(join(tmpdir(), 'fake-bitbucket-git-'));
+    const git = TestGitRepository.create(`${workspace}/${slug}.git`, { root: this.gitRoot });
+    const now = new Date().toISOString();
+    this.repositories.push({
+      workspace,
+      slug,
+      name: slug,
+      uuid: uuid(`repo:${fullName}`),
+      isPrivate,
+      mainbranch,
+      createdOn: now,
+      updatedOn: now,
+      branches: [],
+      restrictions: [],
+      permission,
+      git,
+    });
+    return git;
+  }
+
+  /** The build statuses of one commit of a repository, in the order they were first posted. */
+  statusesOf(repository: string, commit: string): FakeCommitStatus[] {
+    return this.statuses.filter((s) => s.repository === repository && s.commit === commit);
   }
 
   /** Generated data: `repositories` repos in `workspace` (every 7th named `service-…`), plus `bigRepos`. */
@@ -134,7 +202,9 @@ export class FakeBitbucket extends FakeForge {
     return this.server.requests.filter((r) => r.url.pathname === `/2.0${path}`);
   }
 
-  protected handle(request: FakeRequest): FakeResponse {
+  protected async handle(request: FakeRequest): Promise<FakeResponse> {
+    const git = gitRequestPath(request.url.pathname);
+    if (git) return this.serveGitRequest(request, git);
     const auth = this.authenticate(request);
     if (auth !== 'ok') {
       return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Bitbucket.org HTTP"' }, body: errorBody('Unauthorized') };
@@ -144,10 +214,12 @@ export class FakeBitbucket extends FakeForge {
       if (this.rateLimited.retryAfterSeconds !== null) headers['retry-after'] = String(this.rateLimited.retryAfterSeconds);
       return { status: 429, headers, body: RATE_LIMIT_TEXT };
     }
-    if (request.method !== 'GET') return { status: 405, body: errorBody('Method not allowed') };
     const path = request.url.pathname;
+    // Bitbucket's own examples post statuses to …/statuses/build/ (trailing slash); clients send it without.
+    const postsStatus = request.method === 'POST' && /\/commit\/[^/]+\/statuses\/build\/?$/.test(path);
+    if (request.method !== 'GET' && !postsStatus) return { status: 405, body: errorBody('Method not allowed') };
     if (!path.startsWith('/2.0/')) return { status: 404, body: errorBody('Resource not found') };
-    const parts = path.slice('/2.0/'.length).split('/').map(decodeURIComponent);
+    const parts = path.slice('/2.0/'.length).replace(/\/$/, '').split('/').map(decodeURIComponent);
     try {
       if (parts.join('/') === 'user') return { status: 200, body: userBody(this.user, this.apiUrl) };
       if (parts.join('/') === 'user/permissions/workspaces') return this.memberships(request);
@@ -158,15 +230,77 @@ export class FakeBitbucket extends FakeForge {
         const repo = this.findRepository(workspace, parts[2]!);
         if (!repo) return { status: 404, body: errorBody(`Repository ${workspace}/${parts[2]} not found`) };
         const rest = parts.slice(3).join('/');
-        if (rest === '') return { status: 200, body: repositoryBody(repo, this.workspaces.get(repo.workspace)!, this.user, this.apiUrl) };
+        if (rest === '') return { status: 200, body: this.repositoryJson(repo) };
         if (rest === 'refs/branches') return this.listBranches(request, repo);
         if (rest === 'branch-restrictions') return this.listRestrictions(request, repo);
+        // A ref name may hold slashes, sent as they are (the spec's own `self` links) or as %2F.
+        if (rest.startsWith('refs/branches/')) return this.refs(repo).branch(rest.slice('refs/branches/'.length));
+        if (rest.startsWith('refs/tags/')) return this.refs(repo).tag(rest.slice('refs/tags/'.length));
+        if (parts[3] === 'commit' && parts.length === 5) return this.refs(repo).commit(parts[4]!);
+        if (postsStatus) return this.createStatus(request, repo, parts[4]!);
       }
       return { status: 404, body: errorBody('Resource not found') };
     } catch (error) {
       if (error instanceof BbqlError || error instanceof PagingError) return { status: 400, body: errorBody(error.message) };
       throw error;
     }
+  }
+
+  /**
+   * Git's smart HTTP at the clone link's path. Credentials as Atlassian documents them for git: the Bitbucket
+   * username or `x-bitbucket-api-token-auth` with an API token, the username with an app password (not the
+   * email, which only the API takes). Wrong, expired or revoked credentials get 401 and a Basic challenge;
+   * none get the challenge too unless the repository is public; good credentials for a repository that is
+   * missing or not theirs get 403 (see gitNoAccess).
+   */
+  private serveGitRequest(request: FakeRequest, git: GitRequestPath): Promise<FakeResponse> | FakeResponse {
+    const credentials = basicCredentials(request);
+    const repo = this.findRepository(git.workspace, git.slug);
+    if (credentials) {
+      if (!this.acceptsGitCredentials(credentials.username, credentials.password)) return gitAuthRequired(GIT_REALM);
+    } else if (!repo || repo.isPrivate) {
+      return gitAuthRequired(GIT_REALM);
+    }
+    if (!repo?.git) return gitNoAccess();
+    return serveGit(request, { projectRoot: repo.git.projectRoot, pathInfo: git.pathInfo });
+  }
+
+  private acceptsGitCredentials(user: string, secret: string): boolean {
+    const { apiToken, username, appPassword } = this.credentials;
+    if ((user === username || user === API_TOKEN_GIT_USERNAME) && secret === apiToken) return !this.apiTokensExpired;
+    if (user === username && secret === appPassword) return !this.appPasswordsRemoved;
+    return false;
+  }
+
+  private repositoryJson(repo: SeedRepository): Record<string, unknown> {
+    return repositoryBody(repo, this.workspaces.get(repo.workspace)!, this.user, this.apiUrl, this.webOf(repo));
+  }
+
+  /** Where a repository's pages and git live: the fake itself for a git repository, else bitbucket.org. */
+  private webOf(repo: SeedRepository): string {
+    return repo.git ? this.url : BITBUCKET_WEB;
+  }
+
+  /** POST …/commit/{commit}/statuses/build: 404 when the commit does not exist (official spec). */
+  private createStatus(request: FakeRequest, repo: SeedRepository, id: string): FakeResponse {
+    const commit = this.refs(repo).findCommit(id);
+    if (!commit) return { status: 404, body: errorBody(`Commit ${id} not found`) };
+    return postStatus(this.statuses, {
+      repository: `${repo.workspace}/${repo.slug}`,
+      commit: commit.sha,
+      body: request.body,
+      callerUuid: this.user.uuid,
+      callerIsAdmin: this.permissionOn(repo) === 'admin',
+      api: this.apiUrl,
+    });
+  }
+
+  private refs(repo: SeedRepository): RepositoryRefs {
+    return new RepositoryRefs(repo, { api: this.apiUrl, web: this.webOf(repo) });
+  }
+
+  private permissionOn(repo: SeedRepository): 'read' | 'write' | 'admin' {
+    return repo.permission ?? (this.workspaces.get(repo.workspace)?.permission === 'owner' ? 'admin' : 'write');
   }
 
   private authenticate(request: FakeRequest): 'ok' | 'denied' {
@@ -205,7 +339,7 @@ export class FakeBitbucket extends FakeForge {
       if (!ws) return { status: 404, body: errorBody(`No workspace with identifier '${workspace}'.`) };
       visible = ws.permission === null ? [] : this.repositories.filter((r) => r.workspace === workspace);
     }
-    const items = visible.map((r) => repositoryBody(r, this.workspaces.get(r.workspace)!, this.user, this.apiUrl));
+    const items = visible.map((r) => this.repositoryJson(r));
     return this.paginate(request, items, ['name', 'full_name', 'slug', 'description'], {
       full_name: (a, b) => compare(a.full_name, b.full_name),
       name: (a, b) => compare(a.name, b.name),
@@ -217,7 +351,7 @@ export class FakeBitbucket extends FakeForge {
 
   private listBranches(request: FakeRequest, repo: SeedRepository): FakeResponse {
     // Default order: git's, i.e. lexical on the ref name. `sort=name` is natural order.
-    const items = [...repo.branches].sort((a, b) => compare(a.name, b.name)).map((b) => branchBody(b, repo, this.apiUrl));
+    const items = this.refs(repo).branches();
     return this.paginate(request, items, ['name'], { name: (a, b) => natural.compare(a.name, b.name) });
   }
 
@@ -269,9 +403,6 @@ class PagingError extends Error {}
 
 const natural = new Intl.Collator('en', { numeric: true });
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function uuid(seed: string): string {
   const h = sha(seed);

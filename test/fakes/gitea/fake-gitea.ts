@@ -1,5 +1,10 @@
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import type { TestGitRepository } from '../git/repository.js';
+import { commitStatusBody, GiteaCommitStatuses, readCreateStatusOption, STATE_COLUMN_LENGTH, type FakeGiteaCommitStatus } from './commit-statuses.js';
+import { commitBody, findCommit, isValidRefPattern } from './commits.js';
 import { giteaExamples, type Json } from './contract.js';
+import { isGitRoute, serveGiteaGit, type GiteaGitHost } from './git-http.js';
+import { GiteaGitRepositories, type GiteaGitRepositoryOptions } from './git-repositories.js';
 import { GiteaOAuth } from './oauth.js';
 import { seedGitea, type FakeGiteaAccount, type FakeGiteaBranch, type FakeGiteaData, type FakeGiteaRepository, type GiteaSeedOptions } from './seed.js';
 
@@ -28,6 +33,10 @@ export interface FakeGiteaOptions {
  * MAX_RESPONSE_ITEMS (50) and defaulting to 30; `Link` (next,last,first,prev joined by "," with no space,
  * absolute on ROOT_URL) and `X-Total-Count`; 404 `The target couldn't be found.`; no rate limiting unless a
  * reverse proxy in front is switched on. Bodies are the contract examples with values overridden.
+ * Repositories attached with `addGitRepository` answer from real git data (branches, commits, clone URL) and are
+ * served over git smart HTTP at their clone URL (./git-http.ts); `GET …/git/commits/{ref}` resolves refs
+ * (./commits.ts) and `POST …/statuses/{sha}` records commit statuses (./commit-statuses.ts), both as Gitea 1.22's
+ * handlers do (the swagger excerpt in shared/contracts has neither, so each cites the Gitea source it follows).
  */
 export class FakeGitea extends FakeForge {
   readonly data: FakeGiteaData;
@@ -38,10 +47,20 @@ export class FakeGitea extends FakeForge {
   private readonly defaultPagingNum: number;
   private publicRootUrl: string | null = null;
   private proxyRetryAfterSeconds: number | null = null;
+  private readonly gitRepositories: GiteaGitRepositories;
+  private readonly statuses = new GiteaCommitStatuses();
+  private readonly gitHost: GiteaGitHost = {
+    repository: (owner, name) => this.repository(`${owner}/${name}`),
+    account: (login) => this.data.accounts.find((a) => a.login.toLowerCase() === login.toLowerCase()),
+    tokenAccount: (token) => this.tokenAccount(token),
+    canRead: (repo, login) => !repo.isPrivate || this.isReachable(repo, login),
+    projectRoot: () => this.gitRepositories.projectRoot,
+  };
 
   constructor(options: FakeGiteaOptions) {
     super();
     this.data = seedGitea(options.seed);
+    this.gitRepositories = new GiteaGitRepositories(this.data);
     for (const token of options.tokens ?? []) this.issueToken(token);
     this.maxResponseItems = options.maxResponseItems ?? 50;
     this.defaultPagingNum = options.defaultPagingNum ?? 30;
@@ -78,9 +97,28 @@ export class FakeGitea extends FakeForge {
     this.proxyRetryAfterSeconds = retryAfterSeconds;
   }
 
-  /** Forget requests and faults, and switch the proxy rate limit and public ROOT_URL off; tokens are kept. */
+  /**
+   * A repository `owner/name` backed by a real bare git repository: its branches, commits and clone URL answer
+   * from git, and `<ROOT_URL>owner/name.git` serves it over smart HTTP. Commit to the returned repository.
+   */
+  addGitRepository(fullName: string, options: GiteaGitRepositoryOptions = {}): TestGitRepository {
+    return this.gitRepositories.add(fullName, options);
+  }
+
+  /** The commit statuses posted to a repository (optionally to one commit), oldest first. */
+  commitStatuses(fullName: string, sha?: string): FakeGiteaCommitStatus[] {
+    return this.statuses.of(fullName, sha);
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    this.gitRepositories.remove();
+  }
+
+  /** Forget requests, faults and posted statuses, and switch the proxy rate limit and public ROOT_URL off; tokens are kept. */
   override reset(): void {
     super.reset();
+    this.statuses.clear();
     this.proxyRetryAfterSeconds = null;
     this.publicRootUrl = null;
     for (const entry of this.tokens.values()) {
@@ -108,20 +146,28 @@ export class FakeGitea extends FakeForge {
 
   // ---- the API ----
 
-  protected handle(request: FakeRequest): FakeResponse {
+  protected handle(request: FakeRequest): FakeResponse | Promise<FakeResponse> {
     if (this.proxyRetryAfterSeconds !== null) {
       return { status: 429, headers: { 'retry-after': String(this.proxyRetryAfterSeconds), 'content-type': 'text/plain; charset=utf-8' }, body: '429 Too Many Requests' };
     }
     const oauth = this.oauth.handle(request);
     if (oauth) return oauth;
     const path = request.url.pathname;
+    if (!path.startsWith('/api/') && isGitRoute(path)) return serveGiteaGit(request, this.gitHost);
     if (!path.startsWith('/api/v1/')) {
       return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body>Page Not Found</body></html>' };
     }
-    if (request.method !== 'GET') return this.error(405, { message: 'Method Not Allowed', url: `${this.rootUrl}api/swagger` });
     const doer = this.authenticate(request);
     const route = path.slice('/api/v1'.length);
     let match: RegExpMatchArray | null;
+
+    if (request.method === 'POST' && (match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/))) {
+      return this.createStatus(request, match, doer);
+    }
+    if (request.method !== 'GET') return this.error(405, { message: 'Method Not Allowed', url: `${this.rootUrl}api/swagger` });
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/commits\/([^/]+)$/))) {
+      return this.singleCommit(request, match, doer);
+    }
 
     if (route === '/user') {
       return this.requireToken(doer) ?? this.requireScope(request, 'user') ?? this.json(200, this.userBody(doer!));
@@ -161,21 +207,30 @@ export class FakeGitea extends FakeForge {
     const header = request.headers.authorization;
     const fromHeader = typeof header === 'string' ? header.match(/^(?:token|bearer)\s+(\S+)\s*$/i)?.[1] : undefined;
     const token = fromHeader ?? request.url.searchParams.get('token') ?? request.url.searchParams.get('access_token');
-    const entry = token ? this.tokens.get(token) : undefined;
-    if (!entry || entry.expired || this.oauth.isExpired(token!)) return null;
-    (request as FakeRequest & { scopes?: GiteaScope[] }).scopes = entry.scopes;
-    return this.data.accounts.find((a) => a.login === entry.login) ?? null;
+    const signedIn = token ? this.tokenAccount(token) : null;
+    if (!signedIn) return null;
+    (request as FakeRequest & { scopes?: GiteaScope[] }).scopes = signedIn.scopes;
+    return signedIn.account;
+  }
+
+  /** The account and scopes of a token that works now (known, not expired). */
+  private tokenAccount(token: string): { account: FakeGiteaAccount; scopes: GiteaScope[] } | null {
+    const entry = this.tokens.get(token);
+    if (!entry || entry.expired || this.oauth.isExpired(token)) return null;
+    const account = this.data.accounts.find((a) => a.login === entry.login);
+    return account ? { account, scopes: entry.scopes } : null;
   }
 
   private requireToken(doer: FakeGiteaAccount | null): FakeResponse | null {
     return doer ? null : this.error(401, giteaExamples.unauthorized());
   }
 
-  private requireScope(request: FakeRequest, category: 'user' | 'repository'): FakeResponse | null {
+  /** tokenRequiresScopes: reading needs read or write of the category, POST/PUT/PATCH/DELETE need write. */
+  private requireScope(request: FakeRequest, category: 'user' | 'repository', level: 'read' | 'write' = 'read'): FakeResponse | null {
     const scopes = (request as FakeRequest & { scopes?: GiteaScope[] }).scopes;
     if (!scopes) return null; // anonymous: visibility rules apply instead
-    if (scopes.includes('all') || scopes.includes(`read:${category}`) || scopes.includes(`write:${category}`)) return null;
-    return this.error(403, { ...giteaExamples.insufficientScope(), message: `token does not have at least one of required scope(s): [read:${category}]` });
+    if (scopes.includes('all') || scopes.includes(`write:${category}`) || (level === 'read' && scopes.includes(`read:${category}`))) return null;
+    return this.error(403, { ...giteaExamples.insufficientScope(), message: `token does not have at least one of required scope(s): [${level}:${category}]` });
   }
 
   private isReachable(repo: FakeGiteaRepository, login: string): boolean {
@@ -188,6 +243,65 @@ export class FakeGitea extends FakeForge {
     if (!repo) return null;
     if (!repo.isPrivate) return repo;
     return doer && this.isReachable(repo, doer.login) ? repo : null;
+  }
+
+  /**
+   * GET /repos/{o}/{r}/git/commits/{sha} (routers/api/v1/repo/commits.go GetSingleCommit): `sha` is "a git ref
+   * or commit sha"; an invalid ref name is 422, a ref that names no commit is `ctx.NotFound(ref)` (the ref as
+   * the message). Middleware order as in routers/api/v1/api.go: token scope, then the repository.
+   */
+  private singleCommit(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null): FakeResponse {
+    const refused = this.requireScope(request, 'repository');
+    if (refused) return refused;
+    const repo = this.visibleRepository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), doer);
+    if (!repo) return this.error(404, giteaExamples.repoNotVisible());
+    const ref = decodeURIComponent(match[3]!);
+    if (!isValidRefPattern(ref)) return this.error(422, { message: `no valid ref or sha: ${ref}` });
+    const commit = findCommit(repo, ref);
+    if (!commit) return this.error(404, { message: ref, errors: null });
+    // convert.ParseCommitOptions: a flag is on when absent or empty, otherwise strconv.ParseBool (bad values are false).
+    const flag = (name: string) => {
+      const value = request.url.searchParams.get(name);
+      return value === null || value === '' || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
+    };
+    return this.json(
+      200,
+      commitBody(repo, commit, {
+        rootUrl: this.rootUrl,
+        stat: flag('stat'),
+        verification: flag('verification'),
+        files: flag('files'),
+        userByEmail: (email) => {
+          const account = this.data.accounts.find((a) => !a.isOrganization && `${a.login}@example.com` === email.toLowerCase());
+          return account ? this.accountBody(account) : null;
+        },
+      }),
+    );
+  }
+
+  /**
+   * POST /repos/{o}/{r}/statuses/{sha} (routers/api/v1/repo/status.go NewCommitStatus, Gitea 1.22): token
+   * scope write:repository (403), the repository (404), reqToken (401), reqRepoWriter (403 "user should have a
+   * permission to write to a repo"), the JSON body (422), then CreateCommitStatus: `sha` goes through
+   * GetCommit (so any ref works and the full id is stored) and an unknown one fails with 500, as does a state
+   * longer than the column. 201 with the CommitStatus.
+   */
+  private createStatus(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null): FakeResponse {
+    const refused = this.requireScope(request, 'repository', 'write');
+    if (refused) return refused;
+    const repo = this.visibleRepository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), doer);
+    if (!repo) return this.error(404, giteaExamples.repoNotVisible());
+    const unauthorized = this.requireToken(doer);
+    if (unauthorized) return unauthorized;
+    if (!this.isReachable(repo, doer!.login)) return this.error(403, { message: 'user should have a permission to write to a repo' });
+    const option = readCreateStatusOption(request);
+    if ('unsupported' in option) return { status: 501, headers: { 'content-type': 'text/plain' }, body: option.unsupported };
+    if ('error' in option) return this.error(422, { message: option.error });
+    const commit = findCommit(repo, decodeURIComponent(match[3]!));
+    // In production Gitea blanks a 500's message for anyone but a site administrator.
+    if (!commit || option.state.length > STATE_COLUMN_LENGTH) return this.error(500, { message: '' });
+    const status = this.statuses.record(`${repo.owner.login}/${repo.name}`, commit.sha, option, doer!.login);
+    return this.json(201, commitStatusBody(status, this.rootUrl, this.accountBody(doer!)));
   }
 
   /** GET /repos/search: keyword on the lower-case name (plus owner/name when it has one "/"), `uid` = owned or reachable, {ok, data}. */
@@ -313,7 +427,7 @@ export class FakeGitea extends FakeForge {
       name: branch.name,
       commit: Object.assign(body.commit as Json, {
         id: branch.sha,
-        message: `Update ${branch.name}\n`,
+        message: branch.commitMessage ?? `Update ${branch.name}\n`,
         timestamp: branch.committedAt.toISOString().replace('.000Z', 'Z'),
         url: `${this.rootUrl}${fullName}/commit/${branch.sha}`,
       }),

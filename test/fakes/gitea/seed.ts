@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TestGitRepository } from '../git/repository.js';
 
 /** A user or organization (Gitea returns both as `User` objects in `owner`). */
 export interface FakeGiteaAccount {
@@ -17,6 +18,8 @@ export interface FakeGiteaBranch {
   /** Commit time; Gitea lists branches by commit time (newest first), then name. */
   committedAt: Date;
   isProtected: boolean;
+  /** The head commit's message, for repositories backed by real git data. */
+  commitMessage?: string;
 }
 
 export interface FakeGiteaRepository {
@@ -31,6 +34,8 @@ export interface FakeGiteaRepository {
   /** Logins with explicit collaborator access. */
   collaborators: string[];
   branches: FakeGiteaBranch[];
+  /** A real bare repository whose refs and commits this repository serves (see ./git-repositories.ts). */
+  git?: TestGitRepository;
 }
 
 export interface FakeGiteaData {

@@ -44,7 +44,8 @@ export interface FakeBase {
 export interface Account {
   login: string;
   id: number;
-  type: 'Organization' | 'User';
+  /** `Bot` is an App acting through an installation token (`<slug>[bot]`). */
+  type: 'Organization' | 'User' | 'Bot';
 }
 
 /** The example, with octocat/Hello-World and github.com URLs moved to this account, repository and base. */
@@ -60,7 +61,7 @@ function rebase<T>(example: T, base: FakeBase, account: Account, fullName?: stri
   return JSON.parse(text) as T;
 }
 
-function accountBody(base: FakeBase, account: Account): Json {
+export function accountBody(base: FakeBase, account: Account): Json {
   const owner = rebase(examples.app.owner as Json, base, account);
   return { ...owner, login: account.login, id: account.id, node_id: Buffer.from(`04:${account.type}${account.id}`).toString('base64'), type: account.type };
 }
@@ -161,7 +162,7 @@ export interface BranchRecord {
   isProtected: boolean;
 }
 
-const fullNameOf = (repository: RepositoryRecord) => `${repository.owner.login}/${repository.name}`;
+export const fullNameOf = (repository: RepositoryRecord) => `${repository.owner.login}/${repository.name}`;
 
 function repositoryFields(base: FakeBase, repository: RepositoryRecord): Json {
   const fullName = fullNameOf(repository);

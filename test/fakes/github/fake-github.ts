@@ -1,5 +1,9 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { TestGitRepository } from '../git/repository.js';
 import {
   accessTokenBody,
   appBody,
@@ -18,8 +22,12 @@ import {
   type InstallationRecord,
   type RepositoryRecord,
 } from './bodies.js';
+import { gitRoute } from './git-http.js';
 import { jwtProblem, JWT_MESSAGES } from './jwt.js';
 import { parseManifest, type ManifestRecord } from './manifest.js';
+import { gitContent, seededContent, type RepositoryContent } from './repository-content.js';
+import type { StatusRecord } from './source-bodies.js';
+import { sourceRoute } from './source-routes.js';
 
 export interface FakeGitHubOptions {
   appId: number;
@@ -33,6 +41,15 @@ export interface FakeGitHubOptions {
   appPermissions?: Record<string, string>;
   /** What the installation granted (defaults to the App's). */
   installationPermissions?: Record<string, string>;
+}
+
+export interface GitRepositoryOptions {
+  /** The owner (default: the installation's account). */
+  owner?: Account;
+  /** Default true: only public repositories can be fetched without credentials. */
+  isPrivate?: boolean;
+  /** Default `main` (the branch TestGitRepository starts with). */
+  defaultBranch?: string;
 }
 
 export interface SeedOptions {
@@ -59,6 +76,8 @@ interface RateBucket {
 interface IssuedToken {
   installationId: number;
   expiresAt: number;
+  /** What the installation granted when the token was minted: a token keeps the permissions it was issued with. */
+  permissions: Record<string, string>;
 }
 
 /** An App the fake knows: the one it was built with, or one created from a manifest. */
@@ -117,6 +136,12 @@ export class FakeGitHub extends FakeForge {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly rate = new Map<string, RateBucket>();
   private repositories: RepositoryRecord[] = [];
+  /** Repositories backed by real git data (by repository id), served at their clone URLs. */
+  private readonly gitRepositories = new Map<number, { record: RepositoryRecord; git: TestGitRepository }>();
+  private gitRoot: string | null = null;
+  /** Every commit status posted, in order. */
+  readonly statuses: StatusRecord[] = [];
+  private publicUrl: string | null = null;
   private clockOffsetMs = 0;
   private primaryLimitStatus = 403;
   private secondary: { remaining: number; retryAfter: number | null; status: number } = { remaining: 0, retryAfter: null, status: 403 };
@@ -165,8 +190,54 @@ export class FakeGitHub extends FakeForge {
       make(i, `${WORDS[i % WORDS.length]}-${String(i).padStart(3, '0')}`, options.branchesPerRepo ?? 3, i % 10 === 7 ? 'master' : 'main', i % 3 === 0),
     );
     const extra = (options.extraRepositories ?? []).map((r, j) => make(options.repositories + j, r.name, r.branches, r.defaultBranch ?? 'main', r.isPrivate ?? false));
-    this.repositories = [...generated, ...extra];
+    this.repositories = [...generated, ...extra, ...[...this.gitRepositories.values()].map((entry) => entry.record)];
     return this.repositories;
+  }
+
+  /**
+   * A repository of the installation backed by a real (empty) bare git repository: its branches, tags and
+   * commits in the API come from git at request time, and git fetches it at its clone URL. Commit to the
+   * returned repository to give it content.
+   */
+  addGitRepository(name: string, options: GitRepositoryOptions = {}): TestGitRepository {
+    const owner = options.owner ?? this.installation.account;
+    this.gitRoot ??= mkdtempSync(path.join(tmpdir(), 'fake-github-git-'));
+    const git = TestGitRepository.create(`${owner.login}/${name}.git`, { root: this.gitRoot });
+    const now = iso(this.now());
+    const record: RepositoryRecord = {
+      id: 200_000 + this.gitRepositories.size,
+      owner,
+      name,
+      isPrivate: options.isPrivate ?? true,
+      defaultBranch: options.defaultBranch ?? 'main',
+      createdAt: now,
+      updatedAt: now,
+      pushedAt: now,
+      branches: [],
+    };
+    this.gitRepositories.set(record.id, { record, git });
+    this.repositories.push(record);
+    return git;
+  }
+
+  /** Removes the git repositories' directory with the server. */
+  override async stop(): Promise<void> {
+    await super.stop();
+    if (this.gitRoot) rmSync(this.gitRoot, { recursive: true, force: true });
+    this.gitRoot = null;
+  }
+
+  /**
+   * The URL the instance believes it has (an Enterprise Server's configured hostname), when it is not the one
+   * tests reach it at: every URL in its bodies (clone_url, html_url, …) is written with it. null restores the default.
+   */
+  reportUrlsAt(url: string | null): void {
+    this.publicUrl = url ? url.replace(/\/+$/, '') : null;
+  }
+
+  private contentOf(repository: RepositoryRecord): RepositoryContent {
+    const git = this.gitRepositories.get(repository.id);
+    return git ? gitContent(git.git) : seededContent(repository);
   }
 
   /** The seeded repositories, in the order GitHub lists them for the installation. */
@@ -333,13 +404,40 @@ export class FakeGitHub extends FakeForge {
   // ---- the forge --------------------------------------------------------------------------------
 
   private get base(): FakeBase {
-    return { web: this.server.url, api: this.apiUrl, host: new URL(this.server.url).host };
+    const web = this.publicUrl ?? this.server.url;
+    return { web, api: `${web}/api/v3`, host: new URL(web).host };
   }
 
-  protected handle(request: FakeRequest): FakeResponse {
+  /** An installation token still honoured, with what it grants. */
+  private liveToken(token: string): IssuedToken | null {
+    const record = this.tokens.get(token);
+    return record && record.expiresAt > this.now() ? record : null;
+  }
+
+  /** The account an installation token acts as: its App's bot, `<slug>[bot]`. */
+  private botOf(token: IssuedToken | null): Account | null {
+    const appId = token ? this.installations.get(token.installationId)?.appId : undefined;
+    const app = appId === undefined ? undefined : this.apps.get(appId);
+    return app ? { login: `${app.record.slug}[bot]`, id: 1_000_000 + app.record.id, type: 'Bot' } : null;
+  }
+
+  protected handle(request: FakeRequest): FakeResponse | Promise<FakeResponse> {
     const headers: Record<string, string> = { date: new Date(this.now()).toUTCString(), 'x-github-media-type': 'github.v3; format=json' };
     const path = apiPath(request.url);
-    if (!request.url.pathname.startsWith('/api/v3/')) return this.web(request);
+    if (!request.url.pathname.startsWith('/api/v3/')) {
+      const git = gitRoute(request, request.url.pathname, {
+        repository: (owner, name) => {
+          const record = this.repositories.find((r) => r.owner.login === owner && r.name === name);
+          return record ? { record, git: this.gitRepositories.get(record.id)?.git ?? null } : null;
+        },
+        token: (token) => {
+          const record = this.liveToken(token);
+          return record ? { permissions: record.permissions, suspended: !!this.installations.get(record.installationId)?.record.suspendedAt } : null;
+        },
+        projectRoot: this.gitRoot,
+      });
+      return git ?? this.web(request);
+    }
     if (!request.headers['user-agent']) {
       return { status: 403, headers: { ...headers, 'content-type': 'text/plain' }, body: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).' };
     }
@@ -355,6 +453,7 @@ export class FakeGitHub extends FakeForge {
     const appRoute = /^\/app(\/|$)/.test(path);
     let subject: string;
     let caller: FakeApp | null = null;
+    let token: IssuedToken | null = null;
     if (appRoute) {
       // App routes take only a JWT (auth-app sends `bearer`; the scheme is matched case-insensitively).
       if (!auth) return this.answer(request, 401, headers, errorBody('401_requires_authentication'));
@@ -366,8 +465,8 @@ export class FakeGitHub extends FakeForge {
       subject = `app:${caller!.record.id}`;
     } else {
       if (!auth) return this.answer(request, 401, headers, errorBody('401_requires_authentication'));
-      const token = this.tokens.get(auth[2]!);
-      if (!token || token.expiresAt <= this.now()) return this.answer(request, 401, headers, errorBody('401_bad_credentials'));
+      token = this.liveToken(auth[2]!);
+      if (!token) return this.answer(request, 401, headers, errorBody('401_bad_credentials'));
       if (this.installations.get(token.installationId)?.record.suspendedAt) {
         return this.answer(request, 403, headers, errorBody('403_resource', 'This installation has been suspended'), `installation:${token.installationId}`);
       }
@@ -386,7 +485,7 @@ export class FakeGitHub extends FakeForge {
       return this.answer(request, this.primaryLimitStatus, headers, { message, documentation_url: PRIMARY_DOCS }, subject, false);
     }
 
-    const result = this.route(request, path, caller);
+    const result = this.route(request, path, caller, token);
     return this.answer(request, result.status, { ...headers, ...result.headers }, result.body, subject, path !== '/rate_limit');
   }
 
@@ -423,7 +522,7 @@ export class FakeGitHub extends FakeForge {
     }
   }
 
-  private route(request: FakeRequest, path: string, caller: FakeApp | null): { status: number; headers?: Record<string, string>; body?: unknown } {
+  private route(request: FakeRequest, path: string, caller: FakeApp | null, token: IssuedToken | null): { status: number; headers?: Record<string, string>; body?: unknown } {
     const base = this.base;
     const notFound = { status: 404, body: errorBody('404_not_found') };
     const get = request.method === 'GET';
@@ -444,7 +543,7 @@ export class FakeGitHub extends FakeForge {
       if (installation.suspendedAt) return { status: 403, body: errorBody('403_resource', 'This installation has been suspended') };
       const token = `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x')}`;
       const expiresAt = this.now() + TOKEN_LIFETIME_MS;
-      this.tokens.set(token, { installationId: installation.id, expiresAt });
+      this.tokens.set(token, { installationId: installation.id, expiresAt, permissions: { ...installation.permissions } });
       this.issuedTokens.push(token);
       return { status: 201, body: accessTokenBody(token, new Date(expiresAt), installation) };
     }
@@ -453,15 +552,32 @@ export class FakeGitHub extends FakeForge {
       const { items, links } = this.paginate(request, this.repositories);
       return { status: 200, headers: links, body: installationRepositoriesBody(this.repositories.length, items.map((r) => installationRepositoryBody(base, r))) };
     }
-    if (get && (match = /^\/(?:repos\/([^/]+)\/([^/]+)|repositories\/(\d+))(\/.*)?$/.exec(path))) {
+    if ((match = /^\/(?:repos\/([^/]+)\/([^/]+)|repositories\/(\d+))(\/.*)?$/.exec(path))) {
       const repository = match[3]
         ? this.repositories.find((r) => String(r.id) === match![3])
         : this.repositories.find((r) => r.owner.login.toLowerCase() === decodeURIComponent(match![1]!).toLowerCase() && r.name.toLowerCase() === decodeURIComponent(match![2]!).toLowerCase());
       if (!repository) return notFound;
       const rest = match[4] ?? '';
+      const content = this.contentOf(repository);
+      const source = sourceRoute(request, rest, {
+        base,
+        repository,
+        content,
+        permissions: token?.permissions ?? null,
+        actor: caller ? null : this.botOf(token),
+        recordStatus: (status) => {
+          const record = { ...status, id: 7_000_000 + this.statuses.length };
+          this.statuses.push(record);
+          return record;
+        },
+        paginate: (items) => this.paginate(request, items, `/api/v3/repositories/${repository.id}${rest}`),
+        now: () => this.now(),
+      });
+      if (source) return source;
+      if (!get) return notFound;
       if (rest === '') return { status: 200, body: fullRepositoryBody(base, repository) };
       if (rest === '/branches') {
-        let branches = repository.branches;
+        let branches = content.branches();
         const filter = request.url.searchParams.get('protected');
         if (filter === 'true' || filter === 'false') branches = branches.filter((b) => b.isProtected === (filter === 'true'));
         // Like GitHub, the links point at the repository by id.
@@ -470,7 +586,7 @@ export class FakeGitHub extends FakeForge {
       }
       if (rest.startsWith('/branches/')) {
         const name = decodeURIComponent(rest.slice('/branches/'.length));
-        const branch = repository.branches.find((b) => b.name === name);
+        const branch = content.branches().find((b) => b.name === name);
         return branch ? { status: 200, body: { ...branchBody(base, repository, branch), _links: { self: `${base.api}/repos/${repository.owner.login}/${repository.name}/branches/${encodeURIComponent(name)}`, html: `${base.web}/${repository.owner.login}/${repository.name}/tree/${name}` } } } : { status: 404, body: errorBody('404_not_found', 'Branch not found') };
       }
       return notFound;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TestGitRepository } from '../git/repository.js';
 
 /** The fake GitLab's world: users, a group tree, projects with members and branches. */
 
@@ -45,9 +46,11 @@ export interface FakeProject {
   memberIds: Set<number>;
   /** Groups the project is shared with (their members can see it; it shows in their project lists). */
   sharedWithGroupIds: number[];
-  /** Kept sorted by name, as GitLab lists them. */
+  /** Kept sorted by name, as GitLab lists them. Unused when `git` is set: the real repository's branches count. */
   branches: FakeBranch[];
   creatorId: number;
+  /** A real repository behind the project (FakeGitLab.addGitRepository): branches, commits and git HTTP come from it. */
+  git?: TestGitRepository;
 }
 
 export interface SeedOptions {

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
-import { GitLabWorld, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions } from './data.js';
+import { TestGitRepository } from '../git/repository.js';
+import { GitLabCommitStatuses } from './commit-statuses.js';
+import { branchCommit, findCommit, renderCommit, renderCommitDetail } from './commits.js';
+import { GitLabWorld, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions, type Visibility } from './data.js';
 import { examples, fromExample, type JsonObject } from './examples.js';
+import { gitBranches, isEmpty, setHead } from './git-data.js';
+import { handleGitHttp, isGitHttpRequest } from './git-http.js';
 import { GitLabOAuth } from './oauth.js';
 import { paginate } from './pagination.js';
 
@@ -30,6 +38,14 @@ export interface FakeGitLabOptions {
   rateLimit?: { limit: number; periodSeconds: number } | null;
 }
 
+export interface GitRepositoryOptions {
+  visibility?: Visibility;
+  /** The repository's HEAD branch, GitLab's default_branch (default main). */
+  defaultBranch?: string;
+  /** Direct members (user ids); by default the owner for a personal namespace, else the group's members count. */
+  memberIds?: number[];
+}
+
 const JSON_TYPE = { 'content-type': 'application/json' };
 const REALM = 'Bearer realm="Protected by OAuth 2.0"';
 
@@ -53,6 +69,10 @@ const DOORKEEPER_INVALID_TOKEN = {
  * headers, search, 401 `invalid_token` bodies with WWW-Authenticate, 404 `… Not Found` messages, and the
  * Rack::Attack throttle (RateLimit-* headers on every response, 429 text/plain `Retry later` with
  * Retry-After and RateLimit-ResetTime). Faults (failNext, hangNext, latency) come from FakeForge.
+ * Projects can be backed by real git repositories (addGitRepository): their branches and commits (GET
+ * …/repository/commits/:sha) are read from git, and git clones them over smart HTTP at http_url_to_repo's path
+ * with GitLab's credential checks (./git-http.ts). Commit statuses (POST …/statuses/:sha) follow
+ * ./commit-statuses.ts and are kept in `commitStatuses`.
  */
 export class FakeGitLab extends FakeForge {
   readonly world = new GitLabWorld();
@@ -64,7 +84,13 @@ export class FakeGitLab extends FakeForge {
     issueToken: (options) => this.issueToken(options),
     revokeToken: (value) => this.revokeToken(value),
   });
+  /** Every commit status posted, as GitLab keeps them: see ./commit-statuses.ts. */
+  readonly commitStatuses: GitLabCommitStatuses = new GitLabCommitStatuses({
+    now: () => this.now(),
+    renderAuthor: (user) => this.renderUserBasic(user),
+  });
   private clockOffsetMs = 0;
+  private gitRoot: string | undefined;
   private readonly options: FakeGitLabOptions;
   private rateWindow = { start: 0, observed: 0 };
 
@@ -81,6 +107,36 @@ export class FakeGitLab extends FakeForge {
   seed(options: SeedOptions): this {
     this.world.seed(options);
     return this;
+  }
+
+  /**
+   * A project at `fullPath` (its group made if missing) backed by a new, empty bare repository: commit to the
+   * returned repository and the API and git HTTP answer from it. The repositories are removed by stop().
+   */
+  addGitRepository(fullPath: string, options: GitRepositoryOptions = {}): TestGitRepository {
+    this.gitRoot ??= mkdtempSync(path.join(tmpdir(), 'fake-gitlab-git-'));
+    const repository = TestGitRepository.create(`${fullPath}.git`, { root: this.gitRoot });
+    const defaultBranch = options.defaultBranch ?? 'main';
+    if (defaultBranch !== 'main') setHead(repository, defaultBranch);
+    const project = this.world.addProject(fullPath, {
+      visibility: options.visibility ?? 'private',
+      defaultBranch,
+      ...(options.memberIds ? { memberIds: new Set(options.memberIds) } : {}),
+    });
+    project.branches = [];
+    project.git = repository;
+    return repository;
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    if (this.gitRoot) rmSync(this.gitRoot, { recursive: true, force: true });
+    this.gitRoot = undefined;
+  }
+
+  /** A project's branches by name: from its real repository when it has one. */
+  branchesOf(project: FakeProject): FakeBranch[] {
+    return project.git ? gitBranches(project, project.git) : project.branches;
   }
 
   // Clock -------------------------------------------------------------------------------------------------
@@ -142,7 +198,20 @@ export class FakeGitLab extends FakeForge {
 
   // Handling ----------------------------------------------------------------------------------------------
 
-  protected handle(request: FakeRequest): FakeResponse {
+  protected handle(request: FakeRequest): FakeResponse | Promise<FakeResponse> {
+    // Git HTTP is not under the authenticated API throttle (Rack::Attack has separate git HTTP settings).
+    if (isGitHttpRequest(request)) {
+      return handleGitHttp(request, {
+        externalUrl: this.externalUrl,
+        projectByPath: (fullPath) => this.world.projectByRef(fullPath),
+        canSeeProject: (user, project) => this.world.canSeeProject(user, project),
+        tokenOwner: (value) => {
+          const token = this.tokens.get(value);
+          if (!token || token.revoked || this.expired(token)) return null;
+          return { user: this.world.users.find((u) => u.id === token.userId)!, scopes: token.scopes };
+        },
+      });
+    }
     const throttle = this.throttle();
     const response = throttle.limited ? throttle.response : this.route(request);
     return { ...response, headers: { ...response.headers, ...throttle.headers } };
@@ -190,6 +259,9 @@ export class FakeGitLab extends FakeForge {
     }
     const oauth = this.oauth.handle(request);
     if (oauth) return oauth;
+    if (request.method === 'POST' && segments.length === 6 && segments[0] === 'api' && segments[1] === 'v4' && segments[2] === 'projects' && segments[4] === 'statuses') {
+      return this.postCommitStatus(request, segments[3]!, segments[5]!);
+    }
     if (request.method !== 'GET') return notFoundRoute();
 
     if (segments.join('/') === 'oauth/token/info') return this.tokenInfo(request);
@@ -211,10 +283,11 @@ export class FakeGitLab extends FakeForge {
       if (path.length === 2) return this.json(200, this.renderProject(project, user, false));
       if (path.length === 4 && path[2] === 'repository' && path[3] === 'branches') return this.listBranches(request, project);
       if (path.length === 5 && path[2] === 'repository' && path[3] === 'branches') {
-        const branch = project.branches.find((b) => b.name === path[4]);
+        const branch = this.branchesOf(project).find((b) => b.name === path[4]);
         if (!branch) return { status: 404, headers: JSON_TYPE, body: { message: '404 Branch Not Found' } };
         return this.json(200, this.renderBranch(project, branch));
       }
+      if (path.length === 5 && path[2] === 'repository' && path[3] === 'commits') return this.showCommit(request, project, path[4]!);
     }
     if (path[0] === 'groups' && path.length === 3 && path[2] === 'projects') {
       const group = this.world.groupByRef(path[1]!);
@@ -257,6 +330,32 @@ export class FakeGitLab extends FakeForge {
       };
     }
     return { user: this.world.users.find((u) => u.id === token!.userId)! };
+  }
+
+  /**
+   * lib/api/commits.rb "Get a single commit": `:sha` is a commit hash or a branch or tag name (URL-encoded when it
+   * holds a slash); 404 `Commit Not Found`; `stats` defaults to true.
+   */
+  private showCommit(request: FakeRequest, project: FakeProject, ref: string): FakeResponse {
+    const commit = findCommit(project, ref);
+    if (!commit) return { status: 404, headers: JSON_TYPE, body: { message: '404 Commit Not Found' } };
+    const withStats = request.url.searchParams.get('stats') !== 'false';
+    return this.json(200, renderCommitDetail(commit, project, `${this.externalUrl}/${this.world.projectPath(project)}`, withStats));
+  }
+
+  /**
+   * POST /projects/:id/statuses/:sha: the `api` scope (read_api is GET-only), the project visible (else 404), and
+   * a role that may create commit statuses (Developer; here, members) else 403; then ./commit-statuses.ts.
+   */
+  private postCommitStatus(request: FakeRequest, projectRef: string, sha: string): FakeResponse {
+    const auth = this.authenticate(request, ['api']);
+    if ('response' in auth) return auth.response;
+    const user = auth.user;
+    if (!user) return { status: 401, headers: JSON_TYPE, body: { message: '401 Unauthorized' } };
+    const project = this.world.projectByRef(projectRef);
+    if (!project || !this.world.canSeeProject(user, project)) return { status: 404, headers: JSON_TYPE, body: { message: '404 Project Not Found' } };
+    if (!this.world.isProjectMember(user, project)) return { status: 403, headers: JSON_TYPE, body: { message: '403 Forbidden' } };
+    return this.commitStatuses.post(request, project, user, sha);
   }
 
   private expired(token: FakeToken): boolean {
@@ -331,7 +430,7 @@ export class FakeGitLab extends FakeForge {
   /** Sorted by name; `search` is a case-insensitive substring, `^term` a prefix, `term$` a suffix. */
   private listBranches(request: FakeRequest, project: FakeProject): FakeResponse {
     const raw = request.url.searchParams.get('search');
-    let branches = project.branches;
+    let branches = this.branchesOf(project);
     if (raw) {
       const prefix = raw.startsWith('^');
       const suffix = raw.endsWith('$');
@@ -365,6 +464,19 @@ export class FakeGitLab extends FakeForge {
       web_url: `${this.externalUrl}/${user.username}`,
       avatar_url: `${this.externalUrl}/uploads/user/avatar/${user.id}/avatar.png`,
     });
+  }
+
+  /** lib/api/entities/user_basic.rb */
+  private renderUserBasic(user: FakeUser): JsonObject {
+    return {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      state: 'active',
+      locked: false,
+      avatar_url: `${this.externalUrl}/uploads/user/avatar/${user.id}/avatar.png`,
+      web_url: `${this.externalUrl}/${user.username}`,
+    };
   }
 
   renderProject(project: FakeProject, user: FakeUser | null, simple: boolean): JsonObject {
@@ -419,7 +531,7 @@ export class FakeGitLab extends FakeForge {
         events: `${api}/events`,
         members: `${api}/members`,
       },
-      empty_repo: project.defaultBranch === null,
+      empty_repo: project.git ? isEmpty(project.git) : project.defaultBranch === null,
       archived: project.archived,
       visibility: project.visibility,
       ...(owner ? { owner: { id: owner.id, username: owner.username, name: owner.name, state: 'active', locked: false, avatar_url: null, web_url: `${ext}/${owner.username}` } } : {}),
@@ -437,8 +549,6 @@ export class FakeGitLab extends FakeForge {
 
   private renderBranch(project: FakeProject, branch: FakeBranch): JsonObject {
     const webUrl = `${this.externalUrl}/${this.world.projectPath(project)}`;
-    const example = examples.branch as { commit: JsonObject };
-    const when = branch.committedAt.toISOString();
     return fromExample(examples.branch, {
       name: branch.name,
       merged: false,
@@ -448,18 +558,7 @@ export class FakeGitLab extends FakeForge {
       developers_can_merge: false,
       can_push: true,
       web_url: `${webUrl}/-/tree/${branch.name}`,
-      commit: {
-        ...structuredClone(example.commit),
-        id: branch.sha,
-        short_id: branch.sha.slice(0, 8),
-        created_at: when,
-        authored_date: when,
-        committed_date: when,
-        title: `Update ${branch.name}`,
-        message: `Update ${branch.name}`,
-        parent_ids: [],
-        web_url: `${webUrl}/-/commit/${branch.sha}`,
-      },
+      commit: renderCommit(branchCommit(project, branch), webUrl),
     });
   }
 }

@@ -1,0 +1,101 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { DeploymentTrigger } from '../generated/prisma/enums.js';
+import { announce } from '../deployments/deployment-store.js';
+import type { DeploymentPubSub } from '../deployments/events.js';
+import type { JobQueue } from '../deployments/job-queue.js';
+import { checkRef } from './application-input.js';
+import { ApplicationDetachedError, NotFoundError, ValidationError } from './errors.js';
+import type { Viewer } from './viewer.js';
+
+/** What the API needs of the deployment runtime: the queue to add to, the events, and local cancel. */
+export interface DeploymentControl {
+  queue: JobQueue;
+  pubsub: DeploymentPubSub;
+  cancelLocal(deploymentId: string): void;
+}
+
+export interface DeploymentDeps {
+  db: PrismaClient;
+  deployments: DeploymentControl;
+}
+
+type Query = { include?: Prisma.DeploymentInclude; select?: Prisma.DeploymentSelect };
+
+export function organizationDeployments(viewer: Viewer): Prisma.DeploymentWhereInput {
+  return { organizationId: viewer.organizationId };
+}
+
+export function findDeployment(db: PrismaClient, viewer: Viewer, id: string, query: Query = {}) {
+  return db.deployment.findFirst({ ...query, where: { id, ...organizationDeployments(viewer) } });
+}
+
+/** Newest first. */
+export function listDeployments(
+  db: PrismaClient,
+  viewer: Viewer,
+  applicationId: string,
+  query: Query & { take?: number; skip?: number; cursor?: Prisma.DeploymentWhereUniqueInput },
+) {
+  return db.deployment.findMany({ ...query, where: { applicationId, ...organizationDeployments(viewer) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
+
+/**
+ * Queues a deployment of the application at `ref` (default: its branch) and returns at once. Queued deployments
+ * of the same application and ref that have not started are superseded: they end CANCELLED, since the new one
+ * deploys what they would have, or newer.
+ */
+export async function deployApplication(
+  deps: DeploymentDeps,
+  viewer: Viewer,
+  input: { applicationId: string; ref?: string | null; trigger?: DeploymentTrigger },
+  query: Query = {},
+) {
+  const application = await deps.db.application.findFirst({ where: { id: input.applicationId, organizationId: viewer.organizationId } });
+  if (!application) throw new NotFoundError('Application');
+  if (!application.gitProviderId) throw new ApplicationDetachedError(application.name);
+  const ref = input.ref == null ? application.branch : checkRef('ref', input.ref.trim());
+
+  const { deployment, superseded } = await deps.db.$transaction(async (tx) => {
+    const superseded = await tx.deployment.findMany({ where: { applicationId: application.id, status: 'QUEUED', ref }, select: { id: true } });
+    const created = await tx.deployment.create({
+      data: { applicationId: application.id, organizationId: application.organizationId, trigger: input.trigger ?? 'MANUAL', ref, userId: viewer.userId },
+    });
+    if (superseded.length) {
+      await tx.deployment.updateMany({
+        where: { id: { in: superseded.map((d) => d.id) }, status: 'QUEUED' },
+        data: { status: 'CANCELLED', finishedAt: new Date(), message: `Superseded by a newer deployment of ${ref}` },
+      });
+    }
+    await deps.deployments.queue.enqueueDeployment(tx, created.id);
+    return { deployment: created, superseded };
+  });
+  for (const old of superseded) await announce(deps.deployments, { id: old.id, applicationId: application.id, organizationId: application.organizationId }, 'CANCELLED');
+  await announce(deps.deployments, deployment, 'QUEUED');
+  return query.select || query.include ? deps.db.deployment.findUniqueOrThrow({ ...query, where: { id: deployment.id } }) : deployment;
+}
+
+/**
+ * A queued deployment ends CANCELLED at once. A running one is asked to stop: the worker running it (here or on
+ * another instance, at its next heartbeat) kills the build and ends it CANCELLED.
+ */
+export async function cancelDeployment(deps: DeploymentDeps, viewer: Viewer, id: string, query: Query = {}) {
+  const deployment = await findDeployment(deps.db, viewer, id);
+  if (!deployment) throw new NotFoundError('Deployment');
+  const now = new Date();
+  const queued = await deps.db.deployment.updateMany({
+    where: { id, status: 'QUEUED' },
+    data: { status: 'CANCELLED', finishedAt: now, message: 'Cancelled before it started', cancelRequestedAt: now },
+  });
+  if (queued.count === 1) {
+    await announce(deps.deployments, deployment, 'CANCELLED');
+  } else {
+    // It started meanwhile, or was already running.
+    const running = await deps.db.deployment.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequestedAt: now } });
+    if (running.count === 0) {
+      const ended = await deps.db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } });
+      throw new ValidationError('id', `The deployment already ended (${ended.status})`);
+    }
+    deps.deployments.cancelLocal(id);
+  }
+  return deps.db.deployment.findUniqueOrThrow({ ...query, where: { id } });
+}
