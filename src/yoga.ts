@@ -12,6 +12,7 @@ import { createForgeAccess } from './resolvers/forge-access.js';
 import { redactVariableValuesInErrors } from './redact-variable-errors.js';
 import { createRoutes } from './routes/index.js';
 import { routesPlugin } from './routes/route.js';
+import { isWebhookPath } from './routes/webhooks.js';
 import { schema } from './schema/index.js';
 
 /** The largest request body accepted. Nothing the API takes comes close (a GitHub App key is ~3 KB). */
@@ -53,7 +54,7 @@ export function createForgegraphYoga(options: YogaOptions): ForgegraphYoga {
     plugins: [
       limitBodySize(MAX_BODY_BYTES),
       readiness(options.isReady ?? (() => true)),
-      routesPlugin(createRoutes({ db, secrets, logger, http: options.forge.http, publicUrl: options.publicUrl })),
+      routesPlugin(createRoutes({ db, secrets, logger, http: options.forge.http, publicUrl: options.publicUrl, queue: options.deployments.queue })),
       redactVariableValuesInErrors(),
     ],
     context: async ({ request }) => {
@@ -91,6 +92,8 @@ function limitBodySize(maxBytes: number): Plugin {
             headers: { 'content-type': 'application/json' },
           }),
         );
+      // Webhook routes take forge-sized bodies (GitHub sends up to 25 MB) and bound them themselves.
+      if (isWebhookPath(new URL(request.url).pathname)) return;
       const declared = request.headers.get('content-length');
       if (declared === null) {
         if (request.body !== null && request.method !== 'GET' && request.method !== 'HEAD') {

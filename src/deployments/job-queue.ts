@@ -15,7 +15,12 @@ export interface DeploymentJob {
   deploymentId: string;
 }
 
+export interface WebhookJob {
+  webhookDeliveryId: string;
+}
+
 export const DEPLOYMENT_QUEUE = 'deployment';
+export const WEBHOOK_QUEUE = 'webhook';
 
 /** Retries of a job whose handler threw: about 10 s, 20 s, 40 s, … apart. */
 const RETRIES = { retryLimit: 6, retryDelay: 10, retryBackoff: true } as const;
@@ -54,12 +59,13 @@ export class JobQueue {
   async start(): Promise<void> {
     await this.boss.start();
     this.started = true;
-    if (!(await this.boss.getQueue(DEPLOYMENT_QUEUE))) {
+    for (const name of [DEPLOYMENT_QUEUE, WEBHOOK_QUEUE]) {
+      if (await this.boss.getQueue(name)) continue;
       try {
-        await this.boss.createQueue(DEPLOYMENT_QUEUE, { name: DEPLOYMENT_QUEUE, policy: 'standard', ...RETRIES, expireInSeconds: this.options.expireInSeconds });
+        await this.boss.createQueue(name, { name, policy: 'standard', ...RETRIES, expireInSeconds: this.options.expireInSeconds });
       } catch (error) {
         // Another instance created it first.
-        if (!(await this.boss.getQueue(DEPLOYMENT_QUEUE))) throw error;
+        if (!(await this.boss.getQueue(name))) throw error;
       }
     }
   }
@@ -75,6 +81,12 @@ export class JobQueue {
     });
   }
 
+  /** Adds a job to process a stored webhook delivery, inside the transaction that stored it. */
+  async enqueueWebhook(tx: TransactionSql, webhookDeliveryId: string): Promise<void> {
+    const data: WebhookJob = { webhookDeliveryId };
+    await this.boss.send(WEBHOOK_QUEUE, data as object, { db: transactionExecutor(tx), ...RETRIES, expireInSeconds: this.options.expireInSeconds });
+  }
+
   /** Starts `concurrency` workers, each running one deployment job at a time. */
   async work(concurrency: number, handler: (job: DeploymentJob) => Promise<void>): Promise<void> {
     for (let i = 0; i < concurrency; i += 1) {
@@ -82,6 +94,19 @@ export class JobQueue {
         if (job) await handler(job.data);
       });
     }
+  }
+
+  /**
+   * Starts a worker for webhook deliveries that takes up to `batchSize` at a time and processes them together: a
+   * pg-boss worker waits its polling interval between fetches, so one job per fetch would cap a burst at a few
+   * deliveries a second. If any of a batch throws, the batch is retried; processing a delivery again is harmless.
+   */
+  async workWebhooks(batchSize: number, handler: (job: WebhookJob) => Promise<void>): Promise<void> {
+    await this.boss.work<WebhookJob>(WEBHOOK_QUEUE, { batchSize, pollingIntervalSeconds: this.options.pollingIntervalSeconds }, async (jobs) => {
+      const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+      const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
   }
 
   /** Stops taking jobs and waits for the running ones (up to `timeoutSeconds`). */

@@ -8,6 +8,10 @@ import { recoverLostDeployments } from './recovery.js';
 import { runDeploymentJob, type RunnerDeps } from './run-deployment.js';
 import type { DeploySettings } from './settings.js';
 import { removeLeftoverWorkspaces } from './workspace.js';
+import { processDelivery } from '../webhooks/process-delivery.js';
+
+/** Webhook deliveries an instance takes from the queue at once: each is a few queries and at most a forge call or two. */
+const WEBHOOK_BATCH = 20;
 
 export interface RuntimeOptions {
   db: PrismaClient;
@@ -22,8 +26,9 @@ export interface RuntimeOptions {
 }
 
 /**
- * Deployments in this process: the queue (always, to accept deployments), and unless told otherwise the workers
- * that run them and the sweep that recovers deployments whose worker died.
+ * Deployments in this process: the queue (always, to accept deployments and webhook deliveries), and unless told
+ * otherwise the workers that run deployments and process deliveries, and the sweep that recovers deployments
+ * whose worker died.
  */
 export class DeploymentRuntime {
   readonly queue: JobQueue;
@@ -61,6 +66,8 @@ export class DeploymentRuntime {
       return new Set(running.map((d) => d.id));
     });
     await this.queue.work(settings.concurrency, ({ deploymentId }) => runDeploymentJob(this.deps, deploymentId));
+    const webhooks = { db: this.options.db, forge: this.options.forge, deployments: this, logger: this.options.logger };
+    await this.queue.workWebhooks(WEBHOOK_BATCH, ({ webhookDeliveryId }) => processDelivery(webhooks, webhookDeliveryId));
     this.sweep = setInterval(() => void this.recover(new Date(Date.now() - settings.staleAfterMs)), Math.max(1_000, Math.floor(settings.staleAfterMs / 2)));
     this.sweep.unref();
   }

@@ -86,6 +86,22 @@ export interface CommitStatus {
   targetUrl: string | null;
 }
 
+/** Who opened a pull/merge request, as the forge's payload names them. */
+export interface RequestAuthor {
+  login: string | null;
+  /** The forge's user id (GitLab author_id, Bitbucket account uuid), when the payload gives one. */
+  id: string | null;
+}
+
+/** The events a repository webhook is registered for, in forge-neutral terms. */
+export interface WebhookRegistration {
+  url: string;
+  secret: string;
+  push: boolean;
+  tags: boolean;
+  pullRequests: boolean;
+}
+
 /** One forge, as the rest of the service sees it. Nothing outside src/providers knows a wire format. */
 export interface ForgeAdapter {
   testConnection(): Promise<ConnectionReport>;
@@ -100,4 +116,16 @@ export interface ForgeAdapter {
   sourceAccess(repository: string): Promise<SourceAccess>;
   /** Sets (or replaces) the status named `status.context` on a commit. */
   setCommitStatus(repository: string, sha: string, status: CommitStatus): Promise<void>;
+  /** The paths that differ between two commits, through the forge's compare API (every page of it). */
+  changedFiles(repository: string, base: string, head: string): Promise<string[]>;
+  /** Whether the author is a member or collaborator of the repository (may push to it), as the forge reports it. */
+  isTrustedAuthor(repository: string, author: RequestAuthor): Promise<boolean>;
+  /**
+   * Registers a repository webhook (GitLab project hook, Gitea repository hook, Bitbucket repository hook) and
+   * answers the forge's id of it. GitHub Apps have one App webhook instead: ForgeMisconfiguredError there.
+   * ForgeAuthFailedError or ForgeNotFoundError when the credentials may not manage the repository's hooks.
+   */
+  createWebhook(repository: string, hook: WebhookRegistration): Promise<string>;
+  /** Removes a webhook createWebhook made; a hook already gone is not an error. */
+  deleteWebhook(repository: string, hookId: string): Promise<void>;
 }

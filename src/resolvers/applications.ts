@@ -5,8 +5,9 @@ import { NotAllowedError, NotFoundError, ValidationError } from './errors.js';
 import type { ForgeAccess } from './forge-access.js';
 import { visibleProviders } from './git-providers.js';
 import { isManager, type Viewer } from './viewer.js';
+import { registerWebhook, releaseWebhook, type RegistrationDeps } from '../webhooks/registration.js';
 
-export interface ApplicationDeps {
+export interface ApplicationDeps extends RegistrationDeps {
   db: PrismaClient;
   forge: ForgeAccess;
 }
@@ -55,11 +56,18 @@ export async function createApplication(deps: ApplicationDeps, viewer: Viewer, i
     watchPaths: checkWatchPaths(input.watchPaths ?? []),
     previews: input.previews ?? false,
   };
+  let created;
   try {
-    return await deps.db.application.create({ ...query, data });
+    created = await deps.db.application.create({ ...query, data });
   } catch (error) {
     throw uniqueNameError(error, name);
   }
+  await registerWebhook(deps, await providerOf(deps.db, input.gitProviderId), repository);
+  return created;
+}
+
+function providerOf(db: PrismaClient, id: string) {
+  return db.gitProvider.findUniqueOrThrow({ where: { id }, select: { id: true, providerType: true } });
 }
 
 /**
@@ -98,16 +106,21 @@ export async function updateApplication(deps: ApplicationDeps, viewer: Viewer, i
   } catch (error) {
     throw uniqueNameError(error, String(data.name ?? existing.name));
   }
+  if (sourceChanged) {
+    await registerWebhook(deps, await providerOf(deps.db, providerId!), String(data.repository));
+    if (existing.gitProviderId) await releaseWebhook(deps, existing.gitProviderId, existing.repository);
+  }
   return deps.db.application.findFirstOrThrow({ ...query, where: { id, organizationId: viewer.organizationId } });
 }
 
 /** Deletes the application with its deployments (a running one stops at its next heartbeat). */
-export async function removeApplication(db: PrismaClient, viewer: Viewer, id: string): Promise<string> {
-  const existing = await findApplication(db, viewer, id);
+export async function removeApplication(deps: ApplicationDeps, viewer: Viewer, id: string): Promise<string> {
+  const existing = await findApplication(deps.db, viewer, id);
   if (!existing) throw new NotFoundError('Application');
   assertMayChange(viewer, existing);
-  const { count } = await db.application.deleteMany({ where: { id, organizationId: viewer.organizationId } });
+  const { count } = await deps.db.application.deleteMany({ where: { id, organizationId: viewer.organizationId } });
   if (count === 0) throw new NotFoundError('Application');
+  if (existing.gitProviderId) await releaseWebhook(deps, existing.gitProviderId, existing.repository);
   return id;
 }
 

@@ -47,31 +47,71 @@ export function listDeployments(
 export async function deployApplication(
   deps: DeploymentDeps,
   viewer: Viewer,
-  input: { applicationId: string; ref?: string | null; trigger?: DeploymentTrigger },
+  input: { applicationId: string; ref?: string | null },
   query: Query = {},
 ) {
   const application = await deps.db.application.findFirst({ where: { id: input.applicationId, organizationId: viewer.organizationId } });
   if (!application) throw new NotFoundError('Application');
   if (!application.gitProviderId) throw new ApplicationDetachedError(application.name);
   const ref = input.ref == null ? application.branch : checkRef('ref', input.ref.trim());
+  const deployment = await queueDeployment(deps, application, { ref, trigger: 'MANUAL', userId: viewer.userId });
+  return query.select || query.include ? deps.db.deployment.findUniqueOrThrow({ ...query, where: { id: deployment.id } }) : deployment;
+}
 
-  const { deployment, superseded } = await deps.db.$transaction(async (tx) => {
-    const superseded = await tx.deployment.findMany({ where: { applicationId: application.id, status: 'QUEUED', ref }, select: { id: true } });
-    const created = await tx.deployment.create({
-      data: { applicationId: application.id, organizationId: application.organizationId, trigger: input.trigger ?? 'MANUAL', ref, userId: viewer.userId },
+export interface QueuedDeploymentInput {
+  ref: string;
+  trigger: DeploymentTrigger;
+  userId?: string | null;
+  /** The commit, when the caller already knows it (a push names it): the worker then does not resolve `ref`. */
+  commit?: { sha: string; message: string | null; author: string | null } | null;
+  webhookDeliveryId?: string | null;
+  previewId?: string | null;
+}
+
+/**
+ * Writes a QUEUED deployment and its job in one transaction, superseding the application's queued deployments
+ * of the same ref (and, for a preview, of the same preview), then announces the changes.
+ */
+export async function queueDeployment(
+  deps: DeploymentDeps,
+  application: { id: string; organizationId: string },
+  input: QueuedDeploymentInput,
+) {
+  const write = async (db: Prisma.TransactionClient) => {
+    // A webhook delivery processed again (its job retried) starts nothing twice.
+    if (input.webhookDeliveryId) {
+      const already = await db.deployment.findFirst({ where: { applicationId: application.id, webhookDeliveryId: input.webhookDeliveryId, previewId: input.previewId ?? null } });
+      if (already) return { deployment: already, superseded: [] };
+    }
+    const sameTarget: Prisma.DeploymentWhereInput = input.previewId ? { previewId: input.previewId } : { ref: input.ref, previewId: null };
+    const superseded = await db.deployment.findMany({ where: { applicationId: application.id, status: 'QUEUED', ...sameTarget }, select: { id: true } });
+    const created = await db.deployment.create({
+      data: {
+        applicationId: application.id,
+        organizationId: application.organizationId,
+        trigger: input.trigger,
+        ref: input.ref,
+        userId: input.userId ?? null,
+        commitSha: input.commit?.sha ?? null,
+        commitMessage: input.commit?.message ?? null,
+        commitAuthor: input.commit?.author ?? null,
+        webhookDeliveryId: input.webhookDeliveryId ?? null,
+        previewId: input.previewId ?? null,
+      },
     });
     if (superseded.length) {
-      await tx.deployment.updateMany({
+      await db.deployment.updateMany({
         where: { id: { in: superseded.map((d) => d.id) }, status: 'QUEUED' },
-        data: { status: 'CANCELLED', finishedAt: new Date(), message: `Superseded by a newer deployment of ${ref}` },
+        data: { status: 'CANCELLED', finishedAt: new Date(), message: `Superseded by a newer deployment of ${input.ref}` },
       });
     }
-    await deps.deployments.queue.enqueueDeployment(tx, created.id);
+    await deps.deployments.queue.enqueueDeployment(db, created.id);
     return { deployment: created, superseded };
-  });
+  };
+  const { deployment, superseded } = await deps.db.$transaction(write);
   for (const old of superseded) await announce(deps.deployments, { id: old.id, applicationId: application.id, organizationId: application.organizationId }, 'CANCELLED');
   await announce(deps.deployments, deployment, 'QUEUED');
-  return query.select || query.include ? deps.db.deployment.findUniqueOrThrow({ ...query, where: { id: deployment.id } }) : deployment;
+  return deployment;
 }
 
 /**

@@ -7,7 +7,7 @@ import { ForgeError, ForgeInstallationRemovedError } from '../providers/errors.j
 import type { ForgeHttp } from '../providers/http/forge-http.js';
 import { createForgeAdapter } from '../providers/index.js';
 import type { AdapterSettings } from '../providers/settings.js';
-import type { BranchInfo, CommitInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../providers/types.js';
+import type { BranchInfo, CommitInfo, ConnectionReport, WebhookRegistration, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../providers/types.js';
 import { NotFoundError } from './errors.js';
 import { openProviderSecrets, visibleProviders } from './git-providers.js';
 import { providerTokenSource } from './provider-tokens.js';
@@ -67,6 +67,13 @@ export function createForgeAccess(deps: ForgeAccessDeps, viewer: Viewer) {
     },
     async resolveCommit(providerId: string, repository: string, ref: string): Promise<CommitInfo> {
       return (await adapterFor(providerId)).resolveCommit(repository, ref);
+    },
+
+    async createWebhook(providerId: string, repository: string, hook: WebhookRegistration): Promise<string> {
+      return (await adapterFor(providerId)).createWebhook(repository, hook);
+    },
+    async deleteWebhook(providerId: string, repository: string, hookId: string): Promise<void> {
+      return (await adapterFor(providerId)).deleteWebhook(repository, hookId);
     },
 
     /** Asks the forge who the credentials are, and records the outcome on the provider either way. */
@@ -175,6 +182,10 @@ function refusingAdapter(error: ForgeError): ForgeAdapter {
     resolveCommit: refuse,
     sourceAccess: refuse,
     setCommitStatus: refuse,
+    changedFiles: refuse,
+    isTrustedAuthor: refuse,
+    createWebhook: refuse,
+    deleteWebhook: refuse,
   };
 }
 
@@ -204,5 +215,9 @@ function recordingInstallationRemoval(db: PrismaClient, providerId: string, inst
     resolveCommit: (repository, ref) => guard(() => adapter.resolveCommit(repository, ref)),
     sourceAccess: (repository) => guard(() => adapter.sourceAccess(repository)),
     setCommitStatus: (repository, sha, status) => guard(() => adapter.setCommitStatus(repository, sha, status)),
+    changedFiles: (repository, base, head) => guard(() => adapter.changedFiles(repository, base, head)),
+    isTrustedAuthor: (repository, author) => guard(() => adapter.isTrustedAuthor(repository, author)),
+    createWebhook: (repository, hook) => guard(() => adapter.createWebhook(repository, hook)),
+    deleteWebhook: (repository, hookId) => guard(() => adapter.deleteWebhook(repository, hookId)),
   };
 }

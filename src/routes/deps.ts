@@ -2,6 +2,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { ForgeHttp } from '../providers/http/forge-http.js';
+import type { JobQueue } from '../deployments/job-queue.js';
 
 /** What route handlers work with: the same parts GraphQL resolvers get, without a viewer (browsers carry no API key). */
 export interface RouteDeps {
@@ -10,4 +11,6 @@ export interface RouteDeps {
   logger: Logger;
   http: ForgeHttp;
   publicUrl: string;
+  /** Where accepted webhook deliveries are queued for processing. */
+  queue: JobQueue;
 }

@@ -4,6 +4,8 @@ import type { Plugin } from 'graphql-yoga';
 export interface Route {
   method: 'GET' | 'POST';
   path: string;
+  /** Matches every path under `path` (e.g. `/api/gitlab/webhook/` and a provider id after it). */
+  prefix?: boolean;
   handle(request: Request, url: URL): Promise<Response>;
 }
 
@@ -11,7 +13,9 @@ export interface Route {
 export function routesPlugin(routes: Route[]): Plugin {
   return {
     onRequest({ request, url, endResponse }) {
-      const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method);
+      const route = routes.find(
+        (candidate) => (candidate.prefix ? url.pathname.startsWith(candidate.path) : candidate.path === url.pathname) && candidate.method === request.method,
+      );
       if (!route) return;
       return route.handle(request, url).then(endResponse);
     },

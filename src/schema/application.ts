@@ -139,7 +139,7 @@ builder.mutationFields((t) => ({
     errors: { types: mutationErrors, directResult: true },
     args: { input: t.arg({ type: RemoveApplicationInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      await removeApplication(ctx.db, ctx.viewer, applicationId(input.id));
+      await removeApplication(ctx, ctx.viewer, applicationId(input.id));
       return { removedId: String(input.id) };
     },
   }),

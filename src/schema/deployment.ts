@@ -36,6 +36,7 @@ export const DeploymentRef = builder.prismaNode('Deployment', {
     attempt: t.exposeInt('attempt', { description: 'Runs so far: more than 1 when its worker stopped and it was started again.' }),
     cancelRequested: t.boolean({ select: { cancelRequestedAt: true }, resolve: (deployment) => deployment.cancelRequestedAt !== null }),
     requestedBy: t.relation('requestedBy', { nullable: true }),
+    webhookDelivery: t.relation('webhookDelivery', { nullable: true, description: 'The delivery that started it (push, tag or pull request).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),

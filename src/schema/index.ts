@@ -19,6 +19,8 @@ import './github-app-creation.js';
 import './oauth-authorization.js';
 import './application.js';
 import './deployment.js';
+import './webhook-delivery.js';
+import './preview.js';
 
 export const schema = builder.toSchema();
 

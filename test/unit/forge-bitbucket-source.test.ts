@@ -1,20 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchSource, SourceFetchError } from '../../src/deployments/source-fetch.js';
+import { SourceFetchError } from '../../src/deployments/source-fetch.js';
 import { createBitbucketAdapter } from '../../src/providers/bitbucket/adapter.js';
 import { gitOrigin } from '../../src/providers/bitbucket/source.js';
 import { ForgeAuthFailedError, ForgeError, ForgeMisconfiguredError, ForgeNotFoundError, ForgeUnreachableError } from '../../src/providers/errors.js';
-import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import type { BitbucketAdapterSettings } from '../../src/providers/settings.js';
-import type { CommitState, ForgeAdapter, SourceAccess } from '../../src/providers/types.js';
+import type { CommitState, ForgeAdapter } from '../../src/providers/types.js';
 import { errorBody } from '../fakes/bitbucket/bodies.js';
 import { FakeBitbucket } from '../fakes/bitbucket/fake-bitbucket.js';
 import type { FakeRequest } from '../fakes/fake-server.js';
 import type { TestGitRepository } from '../fakes/git/repository.js';
+import { checkoutHead, Checkouts, expectSecretFreeFailure } from '../support/checkouts.js';
 import { testForgeHttp } from '../support/forge-http.js';
 
 // Canary secrets: unique per run, so a leak anywhere is unmistakable.
@@ -36,8 +34,7 @@ const secrets = [
 
 const fake = new FakeBitbucket(credentials);
 const http = testForgeHttp();
-const policy = new AddressPolicy('127.0.0.1');
-const checkouts: string[] = [];
+const checkouts = new Checkouts('bitbucket-checkout');
 
 let app: TestGitRepository;
 let readonly: TestGitRepository;
@@ -64,33 +61,7 @@ function adapter(overrides: Partial<BitbucketAdapterSettings> = {}): ForgeAdapte
 const appPasswordSettings = { apiToken: null, bitbucketEmail: null, bitbucketUsername: credentials.username, appPassword: credentials.appPassword };
 
 /** The typed error a call fails with, after checking that no secret is in any form of it, nor a cause. */
-async function failure<T extends ForgeError>(call: Promise<unknown>, type: abstract new (...args: never[]) => T): Promise<T> {
-  const error = await call.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(type);
-  const e = error as Error;
-  for (const form of [JSON.stringify(e), e.message, String(e), e.stack ?? '']) for (const secret of secrets) expect(form).not.toContain(secret);
-  expect((e as { cause?: unknown }).cause).toBeUndefined();
-  return error as T;
-}
-
-function checkoutDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bitbucket-checkout-'));
-  checkouts.push(dir);
-  return dir;
-}
-
-function fetchInto(directory: string, access: SourceAccess, sha: string, ref: string, output: string[] = []): Promise<void> {
-  return fetchSource({ access, sha, ref, directory, policy, timeoutMs: 20_000, onOutput: (text) => output.push(text) });
-}
-
-function git(directory: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', directory, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).trim();
-}
+const failure = <T extends ForgeError>(call: Promise<unknown>, type: abstract new (...args: never[]) => T) => expectSecretFreeFailure(call, type, secrets);
 
 const refRequests = (repository: string) => (r: FakeRequest) => r.url.pathname.startsWith(`/2.0/repositories/${repository}/`);
 const isGitRequest = (r: FakeRequest) => !r.url.pathname.startsWith('/2.0/');
@@ -112,7 +83,7 @@ beforeEach(() => fake.reset());
 afterAll(async () => {
   await fake.stop();
   await http.close();
-  for (const dir of checkouts) rmSync(dir, { recursive: true, force: true });
+  checkouts.removeAll();
 });
 
 describe('getRepository', () => {
@@ -215,16 +186,14 @@ describe('sourceAccess and fetchSource', () => {
     const access = await adapter().sourceAccess('acme/app');
     expect(access).toEqual({ cloneUrl: `${fake.url}/acme/app.git`, username: 'x-bitbucket-api-token-auth', password: credentials.apiToken });
 
-    const directory = checkoutDir();
-    const output: string[] = [];
     // An older commit than the branch head, so the checkout shows that the sha, not the branch, was fetched.
-    await fetchInto(directory, access, commits.first, 'main', output);
-    expect(git(directory, 'rev-parse', 'HEAD')).toBe(commits.first);
+    const { directory, output } = await checkouts.fetchInto(access, commits.first, 'main');
+    expect(checkoutHead(directory)).toBe(commits.first);
     expect(readFileSync(join(directory, 'version.txt'), 'utf8')).toBe('one\n');
     const config = readFileSync(join(directory, '.git', 'config'), 'utf8');
     for (const secret of [...secrets, 'x-bitbucket-api-token-auth']) {
       expect(config).not.toContain(secret);
-      expect(output.join('')).not.toContain(secret);
+      expect(output).not.toContain(secret);
     }
     // git came to the clone link's path with the credentials Atlassian documents for git.
     const gitRequests = fake.requests.filter(isGitRequest);
@@ -236,19 +205,18 @@ describe('sourceAccess and fetchSource', () => {
   it('app password: git gets the Bitbucket username', async () => {
     const access = await adapter(appPasswordSettings).sourceAccess('acme/app');
     expect(access).toEqual({ cloneUrl: `${fake.url}/acme/app.git`, username: credentials.username, password: credentials.appPassword });
-    const directory = checkoutDir();
-    await fetchInto(directory, access, commits.login, 'feature/login');
-    expect(git(directory, 'rev-parse', 'HEAD')).toBe(commits.login);
+    const { directory } = await checkouts.fetchInto(access, commits.login, 'feature/login');
+    expect(checkoutHead(directory)).toBe(commits.login);
     expect(readFileSync(join(directory, 'login.txt'), 'utf8')).toBe('login\n');
   });
 
   it('a wrong, expired or revoked token is refused by the git endpoint (401), and the fetch fails', async () => {
     const access = await adapter().sourceAccess('acme/app');
-    await expect(fetchInto(checkoutDir(), { ...access, password: `wrong-${canary}` }, commits.second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
+    await expect(checkouts.fetchInto({ ...access, password: `wrong-${canary}` }, commits.second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
     // The API's username (the email) is not git's.
-    await expect(fetchInto(checkoutDir(), { ...access, username: credentials.email }, commits.second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
+    await expect(checkouts.fetchInto({ ...access, username: credentials.email }, commits.second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
     fake.apiTokensExpired = true;
-    await expect(fetchInto(checkoutDir(), access, commits.second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
+    await expect(checkouts.fetchInto(access, commits.second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
     const infoRefs = fake.requests.filter((r) => r.url.pathname === '/acme/app.git/info/refs');
     expect(infoRefs.length).toBeGreaterThanOrEqual(3);
   });

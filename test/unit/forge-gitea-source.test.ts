@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSource, SourceFetchError } from '../../src/deployments/source-fetch.js';
 import { ForgeAuthFailedError, ForgeError, ForgeMisconfiguredError, ForgeNotFoundError, ForgeUnreachableError } from '../../src/providers/errors.js';
@@ -11,11 +9,12 @@ import { createGiteaAdapter } from '../../src/providers/gitea/adapter.js';
 import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import type { ForgeHttp } from '../../src/providers/http/forge-http.js';
 import { staticTokenSource, type GiteaAdapterSettings } from '../../src/providers/settings.js';
-import type { CommitStatus, ForgeAdapter, SourceAccess } from '../../src/providers/types.js';
+import type { CommitStatus, ForgeAdapter } from '../../src/providers/types.js';
 import type { FakeRequest } from '../fakes/fake-server.js';
 import { basicCredentials } from '../fakes/git/http-backend.js';
 import type { TestGitRepository } from '../fakes/git/repository.js';
 import { FakeGitea } from '../fakes/gitea/fake-gitea.js';
+import { checkoutHead, Checkouts, expectSecretFreeFailure } from '../support/checkouts.js';
 import { testForgeHttp } from '../support/forge-http.js';
 
 // Canary secrets: unique values that must never show up in an error, a checkout, git's output or a URL.
@@ -37,7 +36,7 @@ let first: string;
 let second: string;
 let feature: string;
 let siteHead: string;
-const workDirs: string[] = [];
+const checkouts = new Checkouts('gitea-source');
 
 type SettingsOverrides = Partial<GiteaAdapterSettings> & { accessToken?: string | null };
 
@@ -54,47 +53,8 @@ async function recorded<T>(run: () => Promise<T>): Promise<{ result: T; requests
 }
 
 /** The typed error a call fails with; no secret anywhere in it and no cause carrying client internals. */
-async function failure<E extends ForgeError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ${type.name}, but the call succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(type);
-  const e = error as Error;
-  for (const text of [JSON.stringify(e), e.message, String(e), e.stack ?? '', inspect(e, { depth: 10, showHidden: true })]) {
-    for (const secret of SECRETS) expect(text).not.toContain(secret);
-  }
-  expect((e as { cause?: unknown }).cause).toBeUndefined();
-  return error as E;
-}
+const failure = <E extends ForgeError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E) => expectSecretFreeFailure(promise, type, SECRETS);
 
-function checkoutDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gitea-source-'));
-  workDirs.push(dir);
-  return path.join(dir, 'checkout');
-}
-
-/** fetchSource as a deployment runs it, with git's output kept. */
-async function fetchInto(access: SourceAccess, sha: string, ref: string): Promise<{ directory: string; output: string }> {
-  const directory = checkoutDir();
-  let output = '';
-  await fetchSource({
-    access,
-    sha,
-    ref,
-    directory,
-    policy: new AddressPolicy('127.0.0.1'),
-    timeoutMs: 30_000,
-    onOutput: (text) => {
-      output += text;
-    },
-  });
-  return { directory, output };
-}
-
-const head = (directory: string) => execFileSync('git', ['-C', directory, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
 /** A raw request to the fake's git route, as git would send the first one of a clone. */
@@ -123,7 +83,7 @@ afterEach(() => {
 afterAll(async () => {
   await fake.stop();
   await http.close();
-  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  checkouts.removeAll();
 });
 
 describe('Gitea source: getRepository', () => {
@@ -241,9 +201,9 @@ describe('Gitea source: sourceAccess and fetching the source', () => {
     expect(access).toEqual({ cloneUrl: `${fake.url}/${APP}.git`, username: 'oauth2', password: TOKEN });
     expect(lines).toEqual([`GET /api/v1/repos/${APP}`]);
 
-    const git = await recorded(() => fetchInto(access, commit.sha, 'main'));
+    const git = await recorded(() => checkouts.fetchInto(access, commit.sha, 'main'));
     const { directory, output } = git.result;
-    expect(head(directory)).toBe(second);
+    expect(checkoutHead(directory)).toBe(second);
     expect(readFileSync(path.join(directory, 'version.txt'), 'utf8')).toBe('v2\n');
     const config = readFileSync(path.join(directory, '.git', 'config'), 'utf8');
     for (const secret of [TOKEN, 'oauth2']) {
@@ -260,16 +220,16 @@ describe('Gitea source: sourceAccess and fetching the source', () => {
 
   it('checks out an older commit than the branch head', async () => {
     const access = await adapter().sourceAccess(APP);
-    const { directory } = await fetchInto(access, first, 'main');
-    expect(head(directory)).toBe(first);
+    const { directory } = await checkouts.fetchInto(access, first, 'main');
+    expect(checkoutHead(directory)).toBe(first);
     expect(readFileSync(path.join(directory, 'version.txt'), 'utf8')).toBe('v1\n');
   });
 
   it('checks the token with GET /user before handing it out for a public repository', async () => {
     const { result: access, lines } = await recorded(() => adapter().sourceAccess(SITE));
     expect(lines).toEqual([`GET /api/v1/repos/${SITE}`, 'GET /api/v1/user']);
-    const { directory } = await fetchInto(access, siteHead, 'main');
-    expect(head(directory)).toBe(siteHead);
+    const { directory } = await checkouts.fetchInto(access, siteHead, 'main');
+    expect(checkoutHead(directory)).toBe(siteHead);
     expect(readFileSync(path.join(directory, 'index.html'), 'utf8')).toBe('<h1>site</h1>\n');
 
     fake.expireToken(EXPIRED_TOKEN);
@@ -282,8 +242,8 @@ describe('Gitea source: sourceAccess and fetching the source', () => {
     expect((await gitea.getRepository(APP)).cloneUrl).toBe(`${PUBLIC_ROOT}/${APP}.git`);
     const access = await gitea.sourceAccess(APP);
     expect(access.cloneUrl).toBe(`${fake.url}/${APP}.git`);
-    const { directory } = await fetchInto(access, second, 'main');
-    expect(head(directory)).toBe(second);
+    const { directory } = await checkouts.fetchInto(access, second, 'main');
+    expect(checkoutHead(directory)).toBe(second);
   });
 
   it('refuses a clone URL on any origin but the provider’s', async () => {
@@ -304,13 +264,13 @@ describe('Gitea source: sourceAccess and fetching the source', () => {
     SECRETS.push(later);
     const access = await adapter({ accessToken: later }).sourceAccess(APP);
     fake.expireToken(later);
-    const directory = checkoutDir();
+    const directory = checkouts.directory();
     let output = '';
     const fetching = fetchSource({ access, sha: second, ref: 'main', directory, policy: new AddressPolicy('127.0.0.1'), timeoutMs: 30_000, onOutput: (t) => (output += t) });
     await expect(fetching).rejects.toBeInstanceOf(SourceFetchError);
     expect(output).not.toContain(later);
 
-    const unknown = fetchSource({ access: { ...access, password: UNKNOWN_TOKEN }, sha: second, ref: 'main', directory: checkoutDir(), policy: new AddressPolicy('127.0.0.1'), timeoutMs: 30_000, onOutput: () => {} });
+    const unknown = fetchSource({ access: { ...access, password: UNKNOWN_TOKEN }, sha: second, ref: 'main', directory: checkouts.directory(), policy: new AddressPolicy('127.0.0.1'), timeoutMs: 30_000, onOutput: () => {} });
     await expect(unknown).rejects.toBeInstanceOf(SourceFetchError);
   });
 

@@ -1,19 +1,18 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { fetchSource, SourceFetchError } from '../../src/deployments/source-fetch.js';
-import { ForgeAuthFailedError, ForgeError, ForgeMisconfiguredError, ForgeNotFoundError } from '../../src/providers/errors.js';
+import { SourceFetchError } from '../../src/deployments/source-fetch.js';
+import { ForgeAuthFailedError, ForgeMisconfiguredError, ForgeNotFoundError } from '../../src/providers/errors.js';
 import { createGitHubAdapter } from '../../src/providers/github/adapter.js';
 import { gitHubWebOrigin } from '../../src/providers/github/api-url.js';
-import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import type { ForgeHttp } from '../../src/providers/http/forge-http.js';
 import type { GitHubAdapterSettings } from '../../src/providers/settings.js';
 import type { CommitState, RepositoryInfo, SourceAccess } from '../../src/providers/types.js';
 import { FakeGitHub } from '../fakes/github/fake-github.js';
 import type { TestGitRepository } from '../fakes/git/repository.js';
+import { checkoutHead, Checkouts, expectSecretFreeFailure, gitIn, isolatedGitEnv } from '../support/checkouts.js';
 import { testForgeHttp } from '../support/forge-http.js';
 
 const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -29,7 +28,7 @@ let fake: FakeGitHub;
 let http: ForgeHttp;
 let app: TestGitRepository;
 let commits: { first: string; second: string; feature: string };
-const workDirs: string[] = [];
+const checkouts = new Checkouts('github-source-checkout');
 const stopLater: FakeGitHub[] = [];
 
 const newFake = async (permissions: Record<string, string> = PERMISSIONS) =>
@@ -45,27 +44,11 @@ const settings = (on: FakeGitHub = fake): GitHubAdapterSettings => ({
 });
 const adapter = (on: FakeGitHub = fake) => createGitHubAdapter(settings(on), http);
 
-const gitEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
-const gitIn = (dir: string, args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: gitEnv }).trim();
 /** git against the fake: never synchronously, the fake answers on this process's event loop. */
 const gitRemote = (args: string[]) =>
   new Promise<string>((resolve, reject) =>
-    execFile('git', args, { env: { ...gitEnv, GIT_TERMINAL_PROMPT: '0' }, timeout: 20_000 }, (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stderr))),
+    execFile('git', args, { env: { ...isolatedGitEnv, GIT_TERMINAL_PROMPT: '0' }, timeout: 20_000 }, (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stderr))),
   );
-
-function workDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'github-source-checkout-'));
-  workDirs.push(dir);
-  return path.join(dir, 'src');
-}
-
-/** Fetches through the fake's git endpoint for real, as a deployment does. */
-async function fetchInto(access: SourceAccess, sha: string, ref: string) {
-  const directory = workDir();
-  const output: string[] = [];
-  await fetchSource({ access, sha, ref, directory, policy: new AddressPolicy('127.0.0.1'), timeoutMs: 30_000, onOutput: (text) => void output.push(text) });
-  return { directory, output: output.join('') };
-}
 
 /** Every file under a directory, read as text. */
 function allText(dir: string): string {
@@ -76,25 +59,9 @@ function allText(dir: string): string {
     .join('\n');
 }
 
-function expectNoSecrets(error: unknown, on: FakeGitHub = fake) {
-  const e = error as Error;
-  const texts = [JSON.stringify(error), e.message, String(error), e.stack ?? ''];
-  for (const secret of [appKeys.privateKey, ...on.issuedTokens]) for (const text of texts) expect(text.includes(secret)).toBe(false);
-  expect(e.cause).toBeUndefined();
-  expect(Object.keys(e)).not.toContain('request');
-}
-
-async function failure<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T, on?: FakeGitHub): Promise<T> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected a ${type.name}, got a result`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(type);
-  if (error instanceof ForgeError) expectNoSecrets(error, on);
-  return error as T;
-}
+/** The typed error a call fails with; none of the App's secrets, nor any token `on` issued, anywhere in it. */
+const failure = <E extends Error>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E, on: FakeGitHub = fake) =>
+  expectSecretFreeFailure(promise, type, () => [appKeys.privateKey, ...on.issuedTokens]);
 
 const gitRequests = (on: FakeGitHub = fake) => on.requests.filter((r) => !r.url.pathname.startsWith('/api/v3/'));
 const basicUser = (header: string | undefined) => (header ? Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8').split(':')[0] : undefined);
@@ -115,7 +82,7 @@ afterAll(async () => {
   await http.close();
   for (const other of stopLater) await other.stop();
   await fake.stop();
-  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  checkouts.removeAll();
 });
 
 beforeEach(() => fake.server.reset());
@@ -201,9 +168,9 @@ describe('sourceAccess and fetchSource', () => {
     expect(fake.issuedTokens).toContain(access.password);
 
     // The first commit, not the branch head: the checkout must be exactly the resolved sha.
-    const { directory, output } = await fetchInto(access, commits.first, 'main');
+    const { directory, output } = await checkouts.fetchInto(access, commits.first, 'main');
     expect(readFileSync(path.join(directory, 'README.md'), 'utf8')).toBe('version one\n');
-    expect(gitIn(directory, ['rev-parse', 'HEAD'])).toBe(commits.first);
+    expect(checkoutHead(directory)).toBe(commits.first);
 
     const config = readFileSync(path.join(directory, '.git', 'config'), 'utf8');
     expect(config).not.toContain(access.password);
@@ -220,17 +187,17 @@ describe('sourceAccess and fetchSource', () => {
   test('a tag and a feature branch check out their own trees', async () => {
     const access = await adapter().sourceAccess('acme/app');
     const tag = await adapter().resolveCommit('acme/app', 'v1.0.0');
-    const tagged = await fetchInto(access, tag.sha, 'refs/tags/v1.0.0');
-    expect(gitIn(tagged.directory, ['rev-parse', 'HEAD'])).toBe(commits.first);
-    const feature = await fetchInto(access, commits.feature, 'feature/login');
+    const tagged = await checkouts.fetchInto(access, tag.sha, 'refs/tags/v1.0.0');
+    expect(checkoutHead(tagged.directory)).toBe(commits.first);
+    const feature = await checkouts.fetchInto(access, commits.feature, 'feature/login');
     expect(readFileSync(path.join(feature.directory, 'login.js'), 'utf8')).toBe('export {};\n');
     expect(readFileSync(path.join(feature.directory, 'README.md'), 'utf8')).toBe('version one\n');
   });
 
   test('a wrong token is refused by the git endpoint (401, WWW-Authenticate: Basic)', async () => {
     const access = await adapter().sourceAccess('acme/app');
-    await failure(fetchInto({ ...access, password: 'ghs_not-a-token-of-this-installation' }, commits.second, 'main'), SourceFetchError);
-    await failure(fetchInto({ ...access, username: 'someone' }, commits.second, 'main'), SourceFetchError);
+    await failure(checkouts.fetchInto({ ...access, password: 'ghs_not-a-token-of-this-installation' }, commits.second, 'main'), SourceFetchError);
+    await failure(checkouts.fetchInto({ ...access, username: 'someone' }, commits.second, 'main'), SourceFetchError);
     const refused = await fetch(`${access.cloneUrl}/info/refs?service=git-upload-pack`, { headers: { authorization: `Basic ${Buffer.from('x-access-token:ghs_wrong').toString('base64')}` } });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toBe('Basic realm="GitHub"');
@@ -240,7 +207,7 @@ describe('sourceAccess and fetchSource', () => {
     const access = await adapter().sourceAccess('acme/app');
     fake.advanceClock(HOUR + 60_000);
     try {
-      await failure(fetchInto(access, commits.second, 'main'), SourceFetchError);
+      await failure(checkouts.fetchInto(access, commits.second, 'main'), SourceFetchError);
     } finally {
       fake.advanceClock(-(HOUR + 60_000));
     }
@@ -259,13 +226,13 @@ describe('sourceAccess and fetchSource', () => {
       vi.useRealTimers();
     }
     own.revokeTokens();
-    await failure(fetchInto(stale, sha, 'main'), SourceFetchError);
+    await failure(checkouts.fetchInto(stale, sha, 'main'), SourceFetchError);
     await failure(adapter(own).sourceAccess('acme/app'), ForgeAuthFailedError, own);
     const fresh = await adapter(own).sourceAccess('acme/app');
     expect(fresh.password).not.toBe(stale.password);
     expect(own.issuedTokens).toEqual([stale.password, fresh.password]);
-    const { directory } = await fetchInto(fresh, sha, 'main');
-    expect(gitIn(directory, ['rev-parse', 'HEAD'])).toBe(sha);
+    const { directory } = await checkouts.fetchInto(fresh, sha, 'main');
+    expect(checkoutHead(directory)).toBe(sha);
   });
 
   test('a token about to expire is replaced before it is handed to git', async () => {
@@ -428,9 +395,9 @@ describe('the fake follows GitHub', () => {
 
     const open = fake.addGitRepository('open-source', { isPrivate: false });
     const sha = open.commit('main', { files: { 'LICENSE': 'MIT\n' }, message: 'License' });
-    const directory = workDir();
+    const directory = checkouts.directory();
     await gitRemote(['clone', '--quiet', `${fake.url}/acme/open-source.git`, directory]);
-    expect(gitIn(directory, ['rev-parse', 'HEAD'])).toBe(sha);
+    expect(checkoutHead(directory)).toBe(sha);
     await expect(gitRemote(['ls-remote', `${fake.url}/acme/app.git`])).rejects.toThrow(/Authentication failed|could not read Username/);
   });
 
@@ -439,7 +406,7 @@ describe('the fake follows GitHub', () => {
     stopLater.push(own);
     const sha = own.addGitRepository('app').commit('main', { files: { f: 'x' }, message: 'x' });
     const access = await adapter(own).sourceAccess('acme/app');
-    await failure(fetchInto(access, sha, 'main'), SourceFetchError);
+    await failure(checkouts.fetchInto(access, sha, 'main'), SourceFetchError);
     const refused = await fetch(`${access.cloneUrl}/info/refs?service=git-upload-pack`, { headers: { authorization: `Basic ${Buffer.from(`x-access-token:${access.password}`).toString('base64')}` } });
     expect(refused.status).toBe(403);
   });

@@ -1,21 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { fetchSource, SourceFetchError } from '../../src/deployments/source-fetch.js';
+import { SourceFetchError } from '../../src/deployments/source-fetch.js';
 import { ForgeAuthFailedError, ForgeError, ForgeMisconfiguredError, ForgeNotFoundError } from '../../src/providers/errors.js';
 import { createGitLabAdapter } from '../../src/providers/gitlab/adapter.js';
 import { cloneUrlOnForge } from '../../src/providers/gitlab/clone-url.js';
-import { AddressPolicy } from '../../src/providers/http/address-policy.js';
 import type { ForgeHttp } from '../../src/providers/http/forge-http.js';
 import { staticTokenSource, type GitLabAdapterSettings } from '../../src/providers/settings.js';
-import type { CommitStatus, ForgeAdapter, SourceAccess } from '../../src/providers/types.js';
+import type { CommitStatus, ForgeAdapter } from '../../src/providers/types.js';
 import { basicCredentials } from '../fakes/git/http-backend.js';
 import type { TestGitRepository } from '../fakes/git/repository.js';
 import type { FakeProject } from '../fakes/gitlab/data.js';
 import { FakeGitLab, OAUTH_TOKEN_LIFETIME_SECONDS } from '../fakes/gitlab/fake-gitlab.js';
+import { checkoutHead, Checkouts, expectSecretFreeFailure } from '../support/checkouts.js';
 import { testForgeHttp } from '../support/forge-http.js';
 
 // Unique values that must never show up in an error, a checkout or git's output.
@@ -34,7 +33,7 @@ let project: FakeProject;
 let first: string;
 let second: string;
 let feature: string;
-const workDirs: string[] = [];
+const checkouts = new Checkouts('gitlab-source');
 
 type SettingsOverrides = Partial<GitLabAdapterSettings> & { accessToken?: string | null };
 
@@ -46,47 +45,8 @@ function adapter({ accessToken = SECRET, ...overrides }: SettingsOverrides = {})
   );
 }
 
-async function expectForgeError<E extends ForgeError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ${type.name}, but the call succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(type);
-  const e = error as Error;
-  for (const text of [JSON.stringify(e), e.message, String(e), e.stack ?? '']) for (const secret of SECRETS) expect(text).not.toContain(secret);
-  expect((e as { cause?: unknown }).cause).toBeUndefined();
-  return error as E;
-}
-
-function workDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gitlab-source-'));
-  workDirs.push(dir);
-  return path.join(dir, 'checkout');
-}
-
-/** fetchSource as a deployment runs it, with git's output kept. */
-async function fetchInto(access: SourceAccess, sha: string, ref: string): Promise<{ directory: string; output: string }> {
-  const directory = workDir();
-  let output = '';
-  await fetchSource({
-    access,
-    sha,
-    ref,
-    directory,
-    policy: new AddressPolicy('127.0.0.1'),
-    timeoutMs: 30_000,
-    onOutput: (text) => {
-      output += text;
-    },
-  });
-  return { directory, output };
-}
-
-function gitIn(directory: string, args: string[]): string {
-  return execFileSync('git', ['-C', directory, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() } }).trim();
-}
+/** The typed error a call fails with; no secret anywhere in it, no cause. */
+const expectForgeError = <E extends ForgeError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E) => expectSecretFreeFailure(promise, type, SECRETS);
 
 const gitRequests = () => fake.requests.filter((r) => /\.git\/(info\/refs|git-upload-pack)$/.test(r.url.pathname));
 const statusRequests = () => fake.requests.filter((r) => r.method === 'POST' && r.url.pathname.includes('/statuses/'));
@@ -111,7 +71,7 @@ afterEach(() => {
 afterAll(async () => {
   await fake.stop();
   await http.close();
-  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  checkouts.removeAll();
 });
 
 describe('GitLab getRepository', () => {
@@ -213,9 +173,9 @@ describe('GitLab sourceAccess and a real fetch', () => {
     const commit = await gitlab.resolveCommit(REPO, 'v1.0.0');
     const access = await gitlab.sourceAccess(REPO);
     fake.reset();
-    const { directory, output } = await fetchInto(access, commit.sha, 'v1.0.0');
+    const { directory, output } = await checkouts.fetchInto(access, commit.sha, 'v1.0.0');
 
-    expect(gitIn(directory, ['rev-parse', 'HEAD'])).toBe(first);
+    expect(checkoutHead(directory)).toBe(first);
     expect(readFileSync(path.join(directory, 'app.txt'), 'utf8')).toBe('version one\n');
     const config = readFileSync(path.join(directory, '.git', 'config'), 'utf8');
     for (const secret of [SECRET, 'oauth2', Buffer.from(`oauth2:${SECRET}`).toString('base64')]) {
@@ -235,15 +195,15 @@ describe('GitLab sourceAccess and a real fetch', () => {
     const gitlab = adapter();
     const commit = await gitlab.resolveCommit(REPO, 'feature/login');
     repo.commit('feature/login', { files: { 'login.txt': 'changed later\n' }, message: 'Later' });
-    const { directory } = await fetchInto(await gitlab.sourceAccess(REPO), commit.sha, 'feature/login');
-    expect(gitIn(directory, ['rev-parse', 'HEAD'])).toBe(feature);
+    const { directory } = await checkouts.fetchInto(await gitlab.sourceAccess(REPO), commit.sha, 'feature/login');
+    expect(checkoutHead(directory)).toBe(feature);
     expect(readFileSync(path.join(directory, 'login.txt'), 'utf8')).toBe('login form\n');
   });
 
   test('a wrong token: the git endpoint answers 401 with a Basic challenge and the fetch fails', async () => {
     const access = await adapter().sourceAccess(REPO);
     fake.reset();
-    await expect(fetchInto({ ...access, password: OTHER_SECRET }, second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
+    await expect(checkouts.fetchInto({ ...access, password: OTHER_SECRET }, second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
     const refs = gitRequests().find((r) => r.url.pathname.endsWith('/info/refs'))!;
     expect(refs).toBeDefined();
     expect(basicCredentials(refs)?.password).toBe(OTHER_SECRET);
@@ -261,7 +221,7 @@ describe('GitLab sourceAccess and a real fetch', () => {
         fake.revokeToken(token);
       }
       try {
-        await expect(fetchInto(access, second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
+        await expect(checkouts.fetchInto(access, second, 'main')).rejects.toBeInstanceOf(SourceFetchError);
       } finally {
         fake.advanceClock(-shifted);
         fake.tokens.delete(token);
@@ -303,7 +263,7 @@ describe('GitLab sourceAccess and a real fetch', () => {
     const access = await adapter().sourceAccess(REPO);
     fake.reset();
     const elsewhere = { ...access, cloneUrl: `${fake.url}/outsiders/hidden.git` };
-    await expect(fetchInto(elsewhere, hidden.resolve('main')!, 'main')).rejects.toBeInstanceOf(SourceFetchError);
+    await expect(checkouts.fetchInto(elsewhere, hidden.resolve('main')!, 'main')).rejects.toBeInstanceOf(SourceFetchError);
     expect(gitRequests().every((r) => r.url.pathname.startsWith('/outsiders/hidden.git/'))).toBe(true);
   });
 
@@ -329,7 +289,7 @@ describe('GitLab sourceAccess and a real fetch', () => {
       );
       const access = await gitlab.sourceAccess(`${plain.world.mainUser.username}/tool`);
       expect(access.cloneUrl).toBe(`${plain.url}/john_smith/tool.git`);
-      const { directory } = await fetchInto(access, sha, 'main');
+      const { directory } = await checkouts.fetchInto(access, sha, 'main');
       expect(readFileSync(path.join(directory, 'tool.txt'), 'utf8')).toBe('tool\n');
     } finally {
       await plain.stop();

@@ -11,18 +11,23 @@ import type {
   Page,
   RateLimitInfo,
   RepositoryInfo,
+  RequestAuthor,
   SourceAccess,
+  WebhookRegistration,
 } from '../types.js';
 import { bbqlString, nameContains } from './bbql.js';
 import { BitbucketApi } from './client.js';
 import { setCommitStatus } from './commit-status.js';
+import { changedFiles } from './compare.js';
 import { appPasswordWarning, bitbucketCredentials } from './credentials.js';
 import { FORGE, type Subject } from './errors.js';
 import { identityOf, toBranch, toRepository } from './mappers.js';
+import { isTrustedAuthor } from './membership.js';
 import { type BitbucketPage, PAGE_LENGTH, windowFollowingNext } from './paging.js';
 import { protectionMatcher } from './protection.js';
 import { repositoryPath } from './repository-name.js';
 import { readRepository, resolveCommit, sourceAccess } from './source.js';
+import { createWebhook, deleteWebhook } from './webhooks.js';
 import type { WireBranch, WireBranchRestriction, WireRepository } from './wire.js';
 
 /**
@@ -160,6 +165,22 @@ export function createBitbucketAdapter(settings: BitbucketAdapterSettings, http:
 
     async setCommitStatus(repository: string, sha: string, status: CommitStatus): Promise<void> {
       await setCommitStatus(connect(), repository, sha, status);
+    },
+
+    async changedFiles(repository: string, base: string, head: string): Promise<string[]> {
+      return changedFiles(connect(), repository, base, head);
+    },
+
+    async isTrustedAuthor(repository: string, author: RequestAuthor): Promise<boolean> {
+      return isTrustedAuthor(connect(), repository, author);
+    },
+
+    async createWebhook(repository: string, hook: WebhookRegistration): Promise<string> {
+      return createWebhook(connect(), repository, hook);
+    },
+
+    async deleteWebhook(repository: string, hookId: string): Promise<void> {
+      await deleteWebhook(connect(), repository, hookId);
     },
   };
 }

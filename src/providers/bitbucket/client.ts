@@ -42,6 +42,15 @@ export class BitbucketApi {
 
   /** Runs one client call; a failed fetch or a non-2xx answer becomes a typed ForgeError (never the client's error). */
   async call<T>(subject: Subject, run: () => Promise<Outcome<T>>): Promise<{ data: T; response: Response }> {
+    const { data, response } = await this.callAnswering(subject, run, []);
+    return { data: data as T, response };
+  }
+
+  /**
+   * `call`, where the statuses in `answers` are the answer rather than an error (204 with no body, or a 404
+   * meaning "already gone"): they resolve with no data.
+   */
+  async callAnswering<T>(subject: Subject, run: () => Promise<Outcome<T>>, answers: readonly number[]): Promise<{ data: T | null; response: Response }> {
     let outcome: Outcome<T>;
     try {
       outcome = await run();
@@ -49,6 +58,7 @@ export class BitbucketApi {
       throw failureError(error);
     }
     const { data, error, response } = outcome;
+    if (answers.includes(response.status)) return { data: null, response };
     if (!response.ok || data === undefined) throw responseError(response, error, subject, this.credentials);
     return { data, response };
   }

@@ -6,11 +6,14 @@ import { matchesSearch, windowFromFilteredPages, windowFromPages, type ForgePage
 import type { GiteaAdapterSettings } from '../settings.js';
 import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../types.js';
 import { createGiteaClient, type GiteaClient } from './client.js';
+import { giteaChangedFiles } from './compare.js';
 import { giteaError, isFailedResponse, unreadableBody } from './errors.js';
 import { toBranchInfo, toRepositoryInfo } from './mapping.js';
+import { giteaTrustedAuthor } from './membership.js';
 import { GITEA_PAGE_SIZE, hasNextPage, PageSizeMismatch, totalCountOf } from './pagination.js';
-import { giteaRepositoryAccess } from './repository-access.js';
+import { giteaRepositoryAccess, type GiteaCalls } from './repository-access.js';
 import { repositoryPath } from './repository-name.js';
+import { giteaWebhooks } from './webhooks.js';
 
 /**
  * Gitea, Forgejo and Codeberg (same API) through gitea-js, on the retrying ForgeHttp fetch (timeouts, the
@@ -21,6 +24,7 @@ import { repositoryPath } from './repository-name.js';
  * - listBranches: GET /repos/{owner}/{repo} (default branch) and GET /repos/{owner}/{repo}/branches?page&limit=50;
  *   a search filters the whole branch listing here (Gitea has no branch search).
  * - getRepository, resolveCommit, sourceAccess, setCommitStatus: see ./repository-access.ts
+ * - changedFiles: ./compare.ts; isTrustedAuthor: ./membership.ts; createWebhook, deleteWebhook: ./webhooks.ts
  * The access token comes from `settings.tokens` before every request; a 401 (Gitea does not say why: unknown,
  * expired or revoked) asks it once for a better one, and with one the request is made once more.
  */
@@ -123,6 +127,17 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
     return { ...result, items: result.items.map(toRepositoryInfo) };
   };
 
+  const calls: GiteaCalls = {
+    call,
+    tellingAuthFromNotFound,
+    checkedToken: async () => {
+      const me = await call((a) => a.user.userGetCurrent(), noApiHere);
+      currentUser = Promise.resolve(me.data);
+      return me.token;
+    },
+    urlField,
+  };
+
   return {
     async testConnection(): Promise<ConnectionReport> {
       const me = await call((a) => a.user.userGetCurrent(), noApiHere);
@@ -180,15 +195,9 @@ export function createGiteaAdapter(settings: GiteaAdapterSettings, http: ForgeHt
       return tellingAuthFromNotFound(read);
     },
 
-    ...giteaRepositoryAccess(settings, {
-      call,
-      tellingAuthFromNotFound,
-      checkedToken: async () => {
-        const me = await call((a) => a.user.userGetCurrent(), noApiHere);
-        currentUser = Promise.resolve(me.data);
-        return me.token;
-      },
-      urlField,
-    }),
+    ...giteaRepositoryAccess(settings, calls),
+    changedFiles: giteaChangedFiles(calls),
+    isTrustedAuthor: giteaTrustedAuthor(calls),
+    ...giteaWebhooks(calls),
   };
 }

@@ -1,3 +1,4 @@
+import type { HttpResponse } from 'gitea-js';
 import { ForgeAuthFailedError, ForgeError, ForgeMisconfiguredError, ForgeRateLimitedError, ForgeUnreachableError } from '../errors.js';
 import { forgeErrorFromFailure, rateLimitFromHeaders } from '../http/failures.js';
 
@@ -47,6 +48,38 @@ export function unreadableBody(error: unknown, field: string): ForgeError {
     return new ForgeMisconfiguredError(`The provider's ${field} did not answer like a Gitea API (no JSON at /api/v1)`, field);
   }
   return forgeErrorFromFailure(error, FORGE);
+}
+
+/** A status Gitea answered that is an answer to the question asked (204 "is a collaborator", 404 "is not"). */
+export interface StatusAnswer {
+  answeredStatus: number;
+}
+
+export function isStatusAnswer(data: unknown): data is StatusAnswer {
+  return typeof data === 'object' && data !== null && typeof (data as StatusAnswer).answeredStatus === 'number';
+}
+
+/**
+ * A gitea-js call whose answer is its status: a 204 (no body, which gitea-js cannot parse as JSON) and the
+ * failure statuses in `statuses` resolve with `{ answeredStatus }` as the data. A 403 for a missing token scope
+ * stays an error, as does every other status (a 401 keeps its token refresh).
+ */
+export async function withStatusAnswers<T>(request: Promise<HttpResponse<T, unknown>>, statuses: readonly number[] = []): Promise<HttpResponse<T | StatusAnswer, unknown>> {
+  const answer = (response: HttpResponse<unknown, unknown>) =>
+    Object.assign(response, { data: { answeredStatus: response.status }, error: null }) as HttpResponse<StatusAnswer, unknown>;
+  let response: HttpResponse<T, unknown>;
+  try {
+    response = await request;
+  } catch (thrown) {
+    if (!isFailedResponse(thrown) || !statuses.includes(thrown.status) || (thrown.status === 403 && isScopeRefusal(thrown.error))) throw thrown;
+    return answer(thrown as unknown as HttpResponse<unknown, unknown>);
+  }
+  return response.status === 204 ? answer(response) : response;
+}
+
+/** A 403 body saying the token lacks a scope (as opposed to the user lacking a permission). */
+export function isScopeRefusal(body: unknown): boolean {
+  return missingScopes(body) !== null;
 }
 
 /** `token does not have at least one of required scope(s): [read:repository]` → `read:repository`; only scope-shaped words pass. */

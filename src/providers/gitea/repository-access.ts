@@ -12,7 +12,7 @@ import { GITEA_GIT_USERNAME, giteaCloneUrl } from './source.js';
 
 /** What these methods use of the adapter: its calls, with their token handling and error mapping. */
 export interface GiteaCalls {
-  call<T>(request: (api: GiteaClient) => Promise<HttpResponse<T, unknown>>, notFound: () => ForgeError): Promise<{ data: T; token: string | null }>;
+  call<T>(request: (api: GiteaClient) => Promise<HttpResponse<T, unknown>>, notFound: () => ForgeError): Promise<{ data: T; headers: Headers; token: string | null }>;
   /** Runs `read`, turning a 404 that an unaccepted token caused into the auth error (see the adapter). */
   tellingAuthFromNotFound<T>(read: () => Promise<T>): Promise<T>;
   /** GET /user now: the token Gitea accepted (refreshed once on 401), or the auth error. */

@@ -3,14 +3,17 @@ import { rateLimitFromHeaders } from '../http/failures.js';
 import type { ForgeHttp } from '../http/forge-http.js';
 import { matchesSearch, windowFromFilteredPages, windowFromPages, type ForgePage } from '../paging.js';
 import type { GitHubAdapterSettings } from '../settings.js';
-import type { BranchInfo, CommitStatus, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo } from '../types.js';
+import type { BranchInfo, CommitStatus, ConnectionReport, ForgeAdapter, ListWindow, Page, RepositoryInfo, RequestAuthor } from '../types.js';
 import { API_VERSION_HEADERS, createGitHubClient, type GitHubClient } from './client.js';
 import { setCommitStatus } from './commit-status.js';
+import { changedFiles } from './compare.js';
 import { gitHubForgeError } from './errors.js';
 import { parseFullName } from './repository-name.js';
 import { resolveGitHubSettings, type ResolvedGitHubSettings } from './settings.js';
 import { getRepository, resolveCommit, sourceAccess } from './source.js';
+import { isTrustedAuthor } from './membership.js';
 import { installationTokenCache, type InstallationTokenCache } from './token-cache.js';
+import { gitHubWebhooks } from './webhooks.js';
 import { hasNextPage, toBranch, toRepository, type WireBranch, type WireRepository } from './wire.js';
 
 /** GitHub's largest page (its default is 30). */
@@ -140,6 +143,12 @@ export function createGitHubAdapter(settings: GitHubAdapterSettings, http: Forge
     sourceAccess: (repository: string) => run(({ client, settings: resolved }) => sourceAccess(client, resolved, repository)),
 
     setCommitStatus: (repository: string, sha: string, status: CommitStatus) => run(({ client }) => setCommitStatus(client, repository, sha, status)),
+
+    changedFiles: (repository: string, base: string, head: string) => run(({ client }) => changedFiles(client, repository, base, head)),
+
+    isTrustedAuthor: (repository: string, author: RequestAuthor) => run(({ client }) => isTrustedAuthor(client, repository, author)),
+
+    ...gitHubWebhooks,
   };
 }
 

@@ -42,8 +42,8 @@ interface Target {
   kind: 'jwt' | 'installation' | 'repository' | 'other';
   installationId?: string;
   repository?: string;
-  /** A commit lookup (`commits/{ref}`) or a commit status (`statuses/{sha}`) of the repository, and the ref or sha. */
-  commit?: { via: 'commits' | 'statuses'; ref: string };
+  /** A commit lookup (`commits/{ref}`), a commit status (`statuses/{sha}`), a comparison (`compare/{base}...{head}`) or a tree (`git/trees/{sha}`) of the repository, and the ref, sha or range. */
+  commit?: { via: 'commits' | 'statuses' | 'compare' | 'git/trees'; ref: string };
 }
 
 /**
@@ -63,10 +63,10 @@ function target(url: string | undefined, apiBaseUrl: string | undefined): Target
   const installation = /^\/app\/installations\/([^/]+)(?:\/access_tokens)?$/.exec(path);
   if (installation) return { kind: 'installation', installationId: decodeURIComponent(installation[1]!) };
   if (/^\/app(?:\/|$)/.test(path)) return { kind: 'jwt' };
-  const repository = /^\/repos\/([^/]+)\/([^/]+)(?:\/(commits|statuses)\/(.+))?(?:\/|$)/.exec(path);
+  const repository = /^\/repos\/([^/]+)\/([^/]+)(?:\/(commits|statuses|compare|git\/trees)\/(.+))?(?:\/|$)/.exec(path);
   if (repository) {
     const fullName = `${decodeURIComponent(repository[1]!)}/${decodeURIComponent(repository[2]!)}`;
-    const via = repository[3] as 'commits' | 'statuses' | undefined;
+    const via = repository[3] as 'commits' | 'statuses' | 'compare' | 'git/trees' | undefined;
     return { kind: 'repository', repository: fullName, ...(via ? { commit: { via, ref: safeDecode(repository[4]!) } } : {}) };
   }
   return { kind: 'other' };
@@ -133,6 +133,17 @@ export function gitHubForgeError(error: unknown, hooks: ErrorHooks): ForgeError 
       return new ForgeNotFoundError(`No commit "${shown}" in repository ${addressed.repository} (no branch, tag or commit of that name)`);
     }
     if (status === 409 && via === 'commits') return new ForgeNotFoundError(`Repository ${addressed.repository} is empty: it has no commits yet`);
+    // Compare answers 404 alike for a repository it cannot reach, a ref that names no commit and unrelated histories.
+    if (status === 404 && via === 'compare') {
+      return new ForgeNotFoundError(
+        `GitHub cannot compare ${shown} in repository ${addressed.repository}: a commit does not exist there (or the two share no history), or the repository is not accessible to the GitHub App installation${said}`,
+      );
+    }
+    if (status === 403 && (via === 'compare' || via === 'git/trees') && message && /not accessible by integration/i.test(message)) {
+      return new ForgeAuthFailedError(
+        `GitHub refused to compare commits of ${addressed.repository}: the App installation lacks the "Contents" (read) permission; add it to the App and have the installation accept it`,
+      );
+    }
     if (status === 403 && via === 'statuses' && message && /not accessible by integration/i.test(message)) {
       return new ForgeAuthFailedError(
         `GitHub refused to set a commit status on ${addressed.repository}: the App installation lacks the "Commit statuses" (write) permission; add it to the App and have the installation accept it`,

@@ -6,12 +6,15 @@ import type { GitLabAdapterSettings } from '../settings.js';
 import type { BranchInfo, ConnectionReport, ForgeAdapter, ListWindow, Page, RateLimitInfo, RepositoryInfo } from '../types.js';
 import { createGitLabClient, type GitLabCall, type GitLabClient } from './client.js';
 import { gitLabCommitStatus } from './commit-status.js';
+import { gitLabChanges } from './compare.js';
 import { effectiveGroups, gitLabConfig, type GitLabConfig } from './config.js';
 import { gitLabError, type GitLabTarget } from './errors.js';
 import { GitLabResponseError } from './requester.js';
 import { PAGE_SIZE, windowFromListings, type PageFetcher } from './listing.js';
+import { gitLabMembership } from './membership.js';
 import { projectRef } from './project-ref.js';
 import { gitLabSource } from './source.js';
+import { gitLabWebhooks } from './webhooks.js';
 import {
   branchFromWire,
   repositoryFromProject,
@@ -42,7 +45,8 @@ const TOKEN_EXPIRY_WARNING_SECONDS = 15 * 60;
  * included); search is GitLab's own `search`; pages are 100 items, ordered by id for stable offsets.
  * The token comes from `settings.tokens` before every request (it may have been refreshed meanwhile); a
  * 401 `invalid_token` asks it once for a better one and, if there is one, the request is made once more.
- * Repositories, commits and clone access are in ./source.ts, commit statuses in ./commit-status.ts.
+ * Repositories, commits and clone access are in ./source.ts, commit statuses in ./commit-status.ts, changed files
+ * in ./compare.ts, membership in ./membership.ts and project hooks in ./webhooks.ts.
  */
 export function createGitLabAdapter(settings: GitLabAdapterSettings, http: ForgeHttp): ForgeAdapter {
   let config: GitLabConfig | undefined;
@@ -63,7 +67,7 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
   };
 
   /** Runs one GitLab call; any failure comes out as a typed ForgeError without a cause. */
-  const call: GitLabCall = async <T>(target: GitLabTarget, run: (client: GitLabClient, token: string) => Promise<T>): Promise<T> => {
+  const call: GitLabCall = async <T>(target: GitLabTarget, run: (client: GitLabClient, token: string) => Promise<T>, secrets: readonly string[] = []): Promise<T> => {
     const { forgeName } = connect();
     let token = usable(await settings.tokens.current());
     for (let attempt = 0; ; attempt++) {
@@ -79,7 +83,7 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
             continue;
           }
         }
-        throw gitLabError(error, target, { forgeName, secrets: [...sent] });
+        throw gitLabError(error, target, { forgeName, secrets: [...sent, ...secrets] });
       }
     }
   };
@@ -186,6 +190,9 @@ export function createGitLabAdapter(settings: GitLabAdapterSettings, http: Forge
 
     ...gitLabSource(call, connect),
     ...gitLabCommitStatus(call, connect),
+    ...gitLabChanges(call, connect),
+    ...gitLabMembership(call, connect),
+    ...gitLabWebhooks(call, connect),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Branches, Commits, Groups, Projects, Users } from '@gitbeaker/rest';
+import { Branches, Commits, Groups, ProjectHooks, ProjectMembers, Projects, Repositories, Users } from '@gitbeaker/rest';
 import type { ForgeHttp } from '../http/forge-http.js';
 import type { GitLabConfig } from './config.js';
 import type { GitLabTarget } from './errors.js';
@@ -11,13 +11,16 @@ export interface GitLabClient {
   groups: InstanceType<typeof Groups<false>>;
   branches: InstanceType<typeof Branches<false>>;
   commits: InstanceType<typeof Commits<false>>;
+  repositories: InstanceType<typeof Repositories<false>>;
+  projectMembers: InstanceType<typeof ProjectMembers<false>>;
+  projectHooks: InstanceType<typeof ProjectHooks<false>>;
 }
 
 /**
  * Runs one GitLab call with the provider's current token (`token` is the one the client sends); any failure comes
- * out as a typed ForgeError.
+ * out as a typed ForgeError, with the token and any of `secrets` (e.g. a webhook's) kept out of its message.
  */
-export type GitLabCall = <T>(target: GitLabTarget, run: (client: GitLabClient, token: string) => Promise<T>) => Promise<T>;
+export type GitLabCall = <T>(target: GitLabTarget, run: (client: GitLabClient, token: string) => Promise<T>, secrets?: readonly string[]) => Promise<T>;
 
 export function createGitLabClient(config: GitLabConfig, accessToken: string, http: ForgeHttp): GitLabClient {
   const options = {
@@ -35,5 +38,8 @@ export function createGitLabClient(config: GitLabConfig, accessToken: string, ht
     groups: new Groups(options),
     branches: new Branches(options),
     commits: new Commits(options),
+    repositories: new Repositories(options),
+    projectMembers: new ProjectMembers(options),
+    projectHooks: new ProjectHooks(options),
   };
 }

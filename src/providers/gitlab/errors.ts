@@ -17,7 +17,10 @@ export type GitLabTarget =
   | { kind: 'group'; group: string }
   | { kind: 'project'; project: string }
   | { kind: 'commit'; project: string; ref: string }
-  | { kind: 'commitStatus'; project: string; sha: string };
+  | { kind: 'commitStatus'; project: string; sha: string }
+  | { kind: 'compare'; project: string; from: string; to: string }
+  | { kind: 'members'; project: string }
+  | { kind: 'hooks'; project: string; hookId?: string };
 
 export interface ErrorContext {
   forgeName: string;
@@ -53,9 +56,17 @@ export function gitLabError(error: unknown, target: GitLabTarget, context: Error
   }
   if (status === 403) {
     if (oauthError === 'insufficient_scope') {
-      // read_api is for GET requests only: posting a commit status takes the api scope.
-      const needed = target.kind === 'commitStatus' ? 'api' : 'read_api or api';
+      // read_api is for GET requests only: posting a commit status or managing hooks takes the api scope.
+      const needed = target.kind === 'commitStatus' || target.kind === 'hooks' ? 'api' : 'read_api or api';
       return new ForgeAuthFailedError(`${forgeName} refused the call: the access token lacks the scope it needs (${needed})`);
+    }
+    if (target.kind === 'hooks') {
+      return new ForgeAuthFailedError(
+        `${forgeName} refused to manage the webhooks of GitLab project "${target.project}": that takes the Maintainer (or Owner) role in the project, which the provider's user does not have`,
+      );
+    }
+    if (target.kind === 'compare') {
+      return new ForgeAuthFailedError(`${forgeName} refused to read the code of GitLab project "${target.project}": that takes at least the Reporter role in a private project`);
     }
     return new ForgeAuthFailedError(`${forgeName} refused access (403${forgeMessage ? `: ${forgeMessage}` : ' Forbidden'})`);
   }
@@ -81,6 +92,16 @@ export function gitLabError(error: unknown, target: GitLabTarget, context: Error
           );
         }
         return new ForgeNotFoundError(`GitLab project "${target.project}" on ${forgeName} has no commit ${target.sha}`);
+      // "404 Project Not Found" names the project; anything else is the ref, member or hook asked for.
+      case 'compare':
+        if (/project/i.test(forgeMessage ?? '')) return projectNotFound(target.project, forgeName);
+        return new ForgeNotFoundError(`GitLab project "${target.project}" on ${forgeName} has no branch, tag or commit "${short(target.from)}" or "${short(target.to)}"`);
+      case 'members':
+        if (/project/i.test(forgeMessage ?? '')) return projectNotFound(target.project, forgeName);
+        return new ForgeNotFoundError(`No such member of GitLab project "${target.project}" on ${forgeName}`);
+      case 'hooks':
+        if (/project/i.test(forgeMessage ?? '')) return projectNotFound(target.project, forgeName);
+        return new ForgeNotFoundError(`GitLab project "${target.project}" on ${forgeName} has no webhook ${target.hookId ?? ''}`.trimEnd());
       default:
         return new ForgeNotFoundError(`${forgeName} has no such API endpoint (404); is the URL that of a GitLab instance?`);
     }
@@ -89,8 +110,17 @@ export function gitLabError(error: unknown, target: GitLabTarget, context: Error
     const { resetAt } = rateLimitFromHeaders(error.headers);
     return new ForgeRateLimitedError(`${forgeName} is rate limiting these credentials${resetAt ? ` until ${resetAt.toISOString()}` : ''}`, resetAt);
   }
+  if (status === 422 && target.kind === 'hooks') {
+    return new ForgeMisconfiguredError(
+      `${forgeName} refused the webhook URL${forgeMessage ? ` (${forgeMessage})` : ''}: it takes an http(s) URL, and an instance refuses addresses on its own network unless an administrator allows requests to the local network from webhooks`,
+    );
+  }
   if (status >= 500) return new ForgeUnreachableError(`${forgeName} answered HTTP ${status}`);
   return new ForgeMisconfiguredError(`${forgeName} refused the request (HTTP ${status}${forgeMessage ? `: ${forgeMessage}` : ''})`);
+}
+
+function short(ref: string): string {
+  return ref.length > 100 ? `${ref.slice(0, 100)}…` : ref;
 }
 
 function projectNotFound(project: string, forgeName: string): ForgeNotFoundError {

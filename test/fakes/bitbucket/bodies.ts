@@ -11,6 +11,7 @@ type Json = Record<string, unknown> & { [key: string]: any };
 
 const branchesExample = load<Json>('repositories_workspace_repo_slug_refs_branches.get.200.json');
 const membershipsExample = load<Json>('user_permissions_workspaces.get.200.json');
+const repositoryPermissionsExample = load<Json>('user_permissions_repositories.get.200.json');
 const pushExample = load<Json>('repo-push.json');
 const errorBodies = load<Json>('error-bodies.json');
 
@@ -47,6 +48,8 @@ export interface SeedRepository {
   restrictions: SeedRestriction[];
   /** The user's permission on the repository; by default `admin` in a workspace they own, else `write`. */
   permission?: 'read' | 'write' | 'admin';
+  /** Other accounts and their effective permission on the repository (direct, group or workspace). */
+  members?: { user: SeedUser; permission: 'read' | 'write' | 'admin' }[];
   /** Real git data: branches, tags and commits come from it, and it is served over git's smart HTTP. */
   git?: TestGitRepository;
 }
@@ -102,6 +105,16 @@ export function membershipBody(user: SeedUser, workspace: SeedWorkspace, api: st
   body.user = { ...body.user, display_name: user.displayName, nickname: user.nickname, uuid: user.uuid, account_id: user.accountId };
   body.workspace = { ...body.workspace, name: workspace.name, slug: workspace.slug, uuid: workspace.uuid };
   body.links = { self: { href: `${api}/workspaces/${workspace.slug}/members/${encodeURIComponent(user.uuid)}` } };
+  return body;
+}
+
+/** A `repository_permission` from the swagger example of GET /user/permissions/repositories, for one user and repository. */
+export function repositoryPermissionBody(user: SeedUser, permission: string, repo: SeedRepository, api: string): Json {
+  const body = structuredClone(repositoryPermissionsExample.values[0]) as Json;
+  const fullName = `${repo.workspace}/${repo.slug}`;
+  body.permission = permission;
+  body.user = { ...body.user, display_name: user.displayName, nickname: user.nickname, uuid: user.uuid, account_id: user.accountId };
+  body.repository = { ...body.repository, full_name: fullName, name: repo.name, uuid: repo.uuid, links: { self: { href: `${api}/repositories/${fullName}` } } };
   return body;
 }
 

@@ -11,6 +11,7 @@ import {
   membershipBody,
   RATE_LIMIT_TEXT,
   repositoryBody,
+  repositoryPermissionBody,
   restrictionBody,
   type SeedBranch,
   type SeedRepository,
@@ -20,7 +21,9 @@ import {
   userBody,
 } from './bodies.js';
 import { type FakeCommitStatus, postStatus } from './commit-statuses.js';
+import { diffstat } from './diffstat.js';
 import { GIT_REALM, gitNoAccess, gitRequestPath, type GitRequestPath } from './git-http.js';
+import { createHook, type FakeBitbucketHook, hookBody, hookScopes, readHookInput, sameUid } from './hooks.js';
 import { compare, RepositoryRefs } from './refs.js';
 
 /** What the fake accepts as Basic auth: email + API token, username + app password. */
@@ -65,6 +68,9 @@ const DEFAULT_PAGELEN = 10;
  * build statuses (POST …/commit/{commit}/statuses/build) follow the official spec as typed in
  * `@coderabbitai/bitbucket`; repositories added with `addGitRepository` answer from real git data and are
  * served over git's smart HTTP at their clone link's path (`/{workspace}/{slug}.git/…`), as on bitbucket.org.
+ * For webhooks: the diffstat of two commits (./diffstat.ts), repository permissions (GET /workspaces/{workspace}/
+ * permissions/repositories/{repo_slug}) and repository webhooks (./hooks.ts), with the API token scopes those take
+ * when `apiTokenScopes` limits them (see contract/SOURCES.md).
  */
 export class FakeBitbucket extends FakeForge {
   readonly user: SeedUser = { nickname: 'fake-dev', displayName: 'Fake Developer', accountId: '712020:0f6b5c1e-5d1a-4d4c-9a4b-7b3e5c2d1a00', uuid: '{a54f16da-24e9-4d7f-a3a7-b1ba2cd98aa3}' };
@@ -72,6 +78,8 @@ export class FakeBitbucket extends FakeForge {
   readonly repositories: SeedRepository[] = [];
   /** Every build status posted, as Bitbucket keeps them (one per repository, commit and key). */
   readonly statuses: FakeCommitStatus[] = [];
+  /** Every repository webhook, in creation order. */
+  readonly hooks: FakeBitbucketHook[] = [];
   /** Where the git repositories live (one project root for `git http-backend`), made on first use. */
   private gitRoot: string | null = null;
 
@@ -88,10 +96,17 @@ export class FakeBitbucket extends FakeForge {
   restrictionsForbidden = false;
   /** `next` links carry an opaque cursor (`ctx`), as Bitbucket's forward-only listings do: only a client that follows them verbatim sends it. */
   cursorNext = false;
+  /**
+   * The scopes the API token was created with (null: every scope). Enforced by the diffstat, repository
+   * permission and webhook endpoints, which answer 403 naming what is missing.
+   */
+  apiTokenScopes: string[] | null = null;
 
-  /** Back to a well-behaved forge: switches off, recorded requests, build statuses and pending faults forgotten. */
+  /** Back to a well-behaved forge: switches off (API token scopes unlimited), recorded requests, build statuses, webhooks and pending faults forgotten. */
   override reset(): void {
     this.statuses.length = 0;
+    this.hooks.length = 0;
+    this.apiTokenScopes = null;
     this.apiTokensExpired = false;
     this.appPasswordsRemoved = false;
     this.rateLimited = null;
@@ -143,6 +158,20 @@ export class FakeBitbucket extends FakeForge {
       git,
     });
     return git;
+  }
+
+  /** Another account with an effective `permission` on a repository (a member, a group's or a workspace's access). */
+  addRepositoryMember(fullName: string, nickname: string, permission: 'read' | 'write' | 'admin'): SeedUser {
+    const repo = this.repositories.find((r) => `${r.workspace}/${r.slug}` === fullName);
+    if (!repo) throw new Error(`${fullName} is not in the fake`);
+    const user: SeedUser = { nickname, displayName: nickname, accountId: `712020:${uuid(`account:${nickname}`).slice(1, -1)}`, uuid: uuid(`user:${nickname}`) };
+    repo.members = [...(repo.members ?? []).filter((m) => m.user.uuid !== user.uuid), { user, permission }];
+    return user;
+  }
+
+  /** The webhooks of one repository (`workspace/slug`). */
+  hooksOf(repository: string): FakeBitbucketHook[] {
+    return this.hooks.filter((h) => h.repository === repository);
   }
 
   /** The build statuses of one commit of a repository, in the order they were first posted. */
@@ -206,7 +235,7 @@ export class FakeBitbucket extends FakeForge {
     const git = gitRequestPath(request.url.pathname);
     if (git) return this.serveGitRequest(request, git);
     const auth = this.authenticate(request);
-    if (auth !== 'ok') {
+    if (auth === 'denied') {
       return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Bitbucket.org HTTP"' }, body: errorBody('Unauthorized') };
     }
     if (this.rateLimited) {
@@ -217,10 +246,16 @@ export class FakeBitbucket extends FakeForge {
     const path = request.url.pathname;
     // Bitbucket's own examples post statuses to …/statuses/build/ (trailing slash); clients send it without.
     const postsStatus = request.method === 'POST' && /\/commit\/[^/]+\/statuses\/build\/?$/.test(path);
-    if (request.method !== 'GET' && !postsStatus) return { status: 405, body: errorBody('Method not allowed') };
+    const hookRoute = /^\/2\.0\/repositories\/[^/]+\/[^/]+\/hooks(\/[^/]+)?\/?$/.test(path);
+    if (request.method !== 'GET' && !postsStatus && !hookRoute) return { status: 405, body: errorBody('Method not allowed') };
     if (!path.startsWith('/2.0/')) return { status: 404, body: errorBody('Resource not found') };
     const parts = path.slice('/2.0/'.length).replace(/\/$/, '').split('/').map(decodeURIComponent);
     try {
+      if (parts[0] === 'workspaces' && parts[2] === 'permissions' && parts[3] === 'repositories' && parts.length === 5) {
+        return this.repositoryPermissions(request, auth, parts[1]!, parts[4]!);
+      }
+      if (hookRoute) return this.hookRequest(request, auth, parts[1]!, parts[2]!, parts[4]);
+      if (parts[0] === 'repositories' && parts[3] === 'diffstat' && parts.length >= 5) return this.diffstat(request, auth, parts[1]!, parts[2]!, parts.slice(4).join('/'));
       if (parts.join('/') === 'user') return { status: 200, body: userBody(this.user, this.apiUrl) };
       if (parts.join('/') === 'user/permissions/workspaces') return this.memberships(request);
       if (parts[0] === 'repositories') {
@@ -265,6 +300,78 @@ export class FakeBitbucket extends FakeForge {
     return serveGit(request, { projectRoot: repo.git.projectRoot, pathInfo: git.pathInfo });
   }
 
+  /** 403 naming the missing scopes when the request used an API token created without them (observed body, contract/error-bodies.json). */
+  private requireScopes(auth: CredentialKind, required: readonly string[]): FakeResponse | null {
+    if (auth !== 'apiToken' || this.apiTokenScopes === null) return null;
+    const granted = this.apiTokenScopes;
+    if (required.every((scope) => granted.includes(scope))) return null;
+    const body = errorBody('Your credentials lack one or more required privilege scopes.');
+    body.error.detail = { granted, required: [...required] };
+    return { status: 403, body };
+  }
+
+  /**
+   * GET /workspaces/{workspace}/permissions/repositories/{repo_slug}: each account's effective permission, the
+   * fake's user first; admin:repository:bitbucket for API tokens; repository admins only (403), 404 for a
+   * repository the user cannot see. `q` filters by user (uuid, account_id, nickname, display_name) or permission.
+   */
+  private repositoryPermissions(request: FakeRequest, auth: CredentialKind, workspace: string, slug: string): FakeResponse {
+    const refused = this.requireScopes(auth, ['admin:repository:bitbucket']);
+    if (refused) return refused;
+    const repo = this.findRepository(workspace, slug);
+    if (!repo) return { status: 404, body: errorBody(`Repository ${workspace}/${slug} not found`) };
+    if (this.permissionOn(repo) !== 'admin') return { status: 403, body: errorBody('You must be an administrator of this repository to view its permissions') };
+    const entries = [{ user: this.user, permission: this.permissionOn(repo) }, ...(repo.members ?? [])];
+    const items = entries.map((e) => repositoryPermissionBody(e.user, e.permission, repo, this.apiUrl));
+    return this.paginate(request, items, ['user.uuid', 'user.account_id', 'user.nickname', 'user.display_name', 'permission'], {
+      'user.display_name': (a, b) => compare(a.user.display_name, b.user.display_name),
+    });
+  }
+
+  /** GET …/diffstat/{spec} of a git repository (./diffstat.ts), read:repository:bitbucket, paginated 500 (max 5000) per page. */
+  private diffstat(request: FakeRequest, auth: CredentialKind, workspace: string, slug: string, spec: string): FakeResponse {
+    const refused = this.requireScopes(auth, ['read:repository:bitbucket']);
+    if (refused) return refused;
+    const repo = this.findRepository(workspace, slug);
+    if (!repo) return { status: 404, body: errorBody(`Repository ${workspace}/${slug} not found`) };
+    if (!repo.git) return { status: 404, body: errorBody(`Revision ${spec} not found`) };
+    const outcome = diffstat(repo.git, spec, request.url.searchParams, { api: this.apiUrl, fullName: `${workspace}/${slug}` });
+    if ('badRequest' in outcome) return { status: 400, body: errorBody(outcome.badRequest) };
+    if ('missing' in outcome) return { status: 404, body: errorBody(`Revision ${outcome.missing} not found`) };
+    return this.paginate(request, outcome.entries, [], {}, { defaultPagelen: 500, maxPagelen: 5000 });
+  }
+
+  /**
+   * POST and GET …/hooks, GET and DELETE …/hooks/{uid} (official spec): the API token scopes of ./hooks.ts
+   * hookScopes, the repository (404), admin permission on it (403), then the operation: 201 with a Location
+   * header, the list, the hook, or 204; a uid the repository has no hook for is 404.
+   */
+  private hookRequest(request: FakeRequest, auth: CredentialKind, workspace: string, slug: string, uid: string | undefined): FakeResponse {
+    const allowed = uid === undefined ? ['GET', 'POST'] : ['GET', 'DELETE'];
+    if (!allowed.includes(request.method)) return { status: 405, body: errorBody('Method not allowed') };
+    const input = request.method === 'POST' ? readHookInput(request.body) : null;
+    const refused = this.requireScopes(auth, hookScopes(request.method, input && 'events' in input ? input.events : []));
+    if (refused) return refused;
+    const repo = this.findRepository(workspace, slug);
+    if (!repo) return { status: 404, body: errorBody(`Repository ${workspace}/${slug} not found`) };
+    if (this.permissionOn(repo) !== 'admin') return { status: 403, body: errorBody('You do not have permission to manage webhooks on this repository') };
+    const fullName = `${workspace}/${slug}`;
+    const subject = { type: 'repository', full_name: fullName, name: repo.name, uuid: repo.uuid };
+    if (input) {
+      if ('status' in input) return input;
+      const hook = createHook(fullName, input);
+      this.hooks.push(hook);
+      const self = `${this.apiUrl}/repositories/${fullName}/hooks/${encodeURIComponent(hook.uuid)}`;
+      return { status: 201, headers: { location: self }, body: hookBody(hook, this.apiUrl, subject) };
+    }
+    if (uid === undefined) return this.paginate(request, this.hooksOf(fullName).map((h) => hookBody(h, this.apiUrl, subject)), ['url', 'description'], {});
+    const hook = this.hooksOf(fullName).find((h) => sameUid(h, uid));
+    if (!hook) return { status: 404, body: errorBody(`Webhook ${uid} not found`) };
+    if (request.method === 'GET') return { status: 200, body: hookBody(hook, this.apiUrl, subject) };
+    this.hooks.splice(this.hooks.indexOf(hook), 1);
+    return { status: 204 };
+  }
+
   private acceptsGitCredentials(user: string, secret: string): boolean {
     const { apiToken, username, appPassword } = this.credentials;
     if ((user === username || user === API_TOKEN_GIT_USERNAME) && secret === apiToken) return !this.apiTokensExpired;
@@ -303,7 +410,7 @@ export class FakeBitbucket extends FakeForge {
     return repo.permission ?? (this.workspaces.get(repo.workspace)?.permission === 'owner' ? 'admin' : 'write');
   }
 
-  private authenticate(request: FakeRequest): 'ok' | 'denied' {
+  private authenticate(request: FakeRequest): CredentialKind | 'denied' {
     const header = request.headers.authorization ?? '';
     const match = /^basic\s+(.+)$/i.exec(header);
     if (!match) return 'denied';
@@ -311,8 +418,8 @@ export class FakeBitbucket extends FakeForge {
     const colon = decoded.indexOf(':');
     const [user, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
     const { email, apiToken, username, appPassword } = this.credentials;
-    if (user === email && secret === apiToken) return this.apiTokensExpired ? 'denied' : 'ok';
-    if (user === username && secret === appPassword) return this.appPasswordsRemoved ? 'denied' : 'ok';
+    if (user === email && secret === apiToken) return this.apiTokensExpired ? 'denied' : 'apiToken';
+    if (user === username && secret === appPassword) return this.appPasswordsRemoved ? 'denied' : 'appPassword';
     return 'denied';
   }
 
@@ -365,11 +472,20 @@ export class FakeBitbucket extends FakeForge {
     );
   }
 
-  /** Bitbucket's paginated envelope: `values`, `pagelen`, `page`, optional `size`, and an absolute `next`/`previous`. */
-  private paginate(request: FakeRequest, items: Record<string, any>[], queryFields: string[], sorts: Record<string, (a: any, b: any) => number>): FakeResponse {
+  /**
+   * Bitbucket's paginated envelope: `values`, `pagelen`, `page`, optional `size`, and an absolute `next`/`previous`.
+   * `limits` are the endpoint's own pagelen default and maximum where the spec gives others than 10 and 100.
+   */
+  private paginate(
+    request: FakeRequest,
+    items: Record<string, any>[],
+    queryFields: string[],
+    sorts: Record<string, (a: any, b: any) => number>,
+    limits: { defaultPagelen: number; maxPagelen: number } = { defaultPagelen: DEFAULT_PAGELEN, maxPagelen: MAX_PAGELEN },
+  ): FakeResponse {
     const params = request.url.searchParams;
-    const pagelen = params.has('pagelen') ? Number(params.get('pagelen')) : DEFAULT_PAGELEN;
-    if (!Number.isInteger(pagelen) || pagelen < 1 || pagelen > MAX_PAGELEN) throw new PagingError(`Invalid pagelen: must be between 1 and ${MAX_PAGELEN}`);
+    const pagelen = params.has('pagelen') ? Number(params.get('pagelen')) : limits.defaultPagelen;
+    if (!Number.isInteger(pagelen) || pagelen < 1 || pagelen > limits.maxPagelen) throw new PagingError(`Invalid pagelen: must be between 1 and ${limits.maxPagelen}`);
     const page = params.has('page') ? Number(params.get('page')) : 1;
     if (!Number.isInteger(page) || page < 1) throw new PagingError('Invalid page');
     let list = items;
@@ -400,6 +516,8 @@ export class FakeBitbucket extends FakeForge {
 }
 
 class PagingError extends Error {}
+
+type CredentialKind = 'apiToken' | 'appPassword';
 
 const natural = new Intl.Collator('en', { numeric: true });
 

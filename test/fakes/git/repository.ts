@@ -58,7 +58,8 @@ export class TestGitRepository {
       if (parent) git(this.path, ['read-tree', parent], env);
       for (const [file, content] of Object.entries(options.files)) {
         if (content === null) {
-          git(this.path, ['update-index', '--force-remove', file], env);
+          // `--force-remove` wants a work tree; a zero mode in --index-info removes the entry in a bare repository.
+          git(this.path, ['update-index', '--index-info'], env, `0 ${'0'.repeat(40)}\t${file}\n`);
         } else {
           const blob = git(this.path, ['hash-object', '-w', '--stdin'], env, content);
           git(this.path, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], env);
@@ -77,6 +78,12 @@ export class TestGitRepository {
     } finally {
       rmSync(index, { force: true });
     }
+  }
+
+  /** Moves `from` to `to` (same content) on `branch`, as one commit: a rename as git and the forges detect it. */
+  rename(branch: string, from: string, to: string, message: string): string {
+    const content = git(this.path, ['show', `refs/heads/${branch}:${from}`], {}, undefined, false);
+    return this.commit(branch, { files: { [from]: null, [to]: content }, message });
   }
 
   /** A lightweight tag at `ref`. */

@@ -83,22 +83,33 @@ export function commitBody(repo: FakeGiteaRepository, commit: FakeGiteaCommit, o
   };
 }
 
-/** `files` (added/removed/modified) and `stats` of a commit against its first parent, from git itself. */
+/**
+ * `files` and `stats` of a commit, from git itself. The files are what Gitea's git.GetCommitFileStatus reads:
+ * `git log --name-status -m --first-parent --no-renames -z -1 <sha>` (against the first parent; a rename is a
+ * removal and an addition; only A, D and M are kept, in that order of statuses as convert.ToCommit lists them).
+ */
 function changesOf(repo: FakeGiteaRepository, commit: FakeGiteaCommit): { files: Json[]; stats: Json } {
   if (!repo.git) return { files: [], stats: { total: 0, additions: 0, deletions: 0 } };
-  const show = (format: string) =>
-    execFileSync('git', ['--git-dir', repo.git!.path, 'show', '--format=', format, '--no-renames', commit.sha], {
+  const git = (args: string[]) =>
+    execFileSync('git', ['--git-dir', repo.git!.path, ...args], {
       encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
-    })
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.split('\t'));
+    });
+  const fields = git(['log', '--name-status', '-m', '--first-parent', '--no-renames', '--pretty=format:', '-z', '-1', commit.sha])
+    .replace(/^\n/, '')
+    .split('\0');
+  const byStatus: Record<string, string[]> = { added: [], removed: [], modified: [] };
   const statusNames: Record<string, string> = { A: 'added', D: 'removed', M: 'modified' };
-  const files = show('--name-status').map(([status, filename]) => ({ filename, status: statusNames[status!.charAt(0)] ?? 'modified' }));
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = statusNames[fields[i]!.trim().charAt(0)];
+    if (status) byStatus[status]!.push(fields[i + 1]!);
+  }
+  const files = Object.entries(byStatus).flatMap(([status, names]) => names.map((filename) => ({ filename, status })));
   let additions = 0;
   let deletions = 0;
-  for (const [added, deleted] of show('--numstat')) {
+  for (const line of git(['show', '--format=', '--numstat', '--first-parent', '--no-renames', commit.sha]).split('\n').filter(Boolean)) {
+    const [added, deleted] = line.split('\t');
     additions += Number(added) || 0;
     deletions += Number(deleted) || 0;
   }

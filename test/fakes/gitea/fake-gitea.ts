@@ -1,12 +1,15 @@
 import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.js';
 import type { TestGitRepository } from '../git/repository.js';
+import { accessOf, atLeast, isCollaborator } from './access.js';
 import { commitStatusBody, GiteaCommitStatuses, readCreateStatusOption, STATE_COLUMN_LENGTH, type FakeGiteaCommitStatus } from './commit-statuses.js';
-import { commitBody, findCommit, isValidRefPattern } from './commits.js';
+import { commitBody, findCommit, isValidRefPattern, type FakeGiteaCommit } from './commits.js';
+import { compareRefs, listCommits } from './compare.js';
 import { giteaExamples, type Json } from './contract.js';
 import { isGitRoute, serveGiteaGit, type GiteaGitHost } from './git-http.js';
 import { GiteaGitRepositories, type GiteaGitRepositoryOptions } from './git-repositories.js';
+import { GiteaHooks, hookBody, readCreateHookOption, type FakeGiteaHook } from './hooks.js';
 import { GiteaOAuth } from './oauth.js';
-import { seedGitea, type FakeGiteaAccount, type FakeGiteaBranch, type FakeGiteaData, type FakeGiteaRepository, type GiteaSeedOptions } from './seed.js';
+import { seedGitea, type FakeGiteaAccount, type FakeGiteaBranch, type FakeGiteaData, type FakeGiteaRepository, type GiteaAccessMode, type GiteaSeedOptions } from './seed.js';
 
 /** Token scope categories Gitea checks per route group (read:<category> or write:<category>, or `all`). */
 export type GiteaScope = `${'read' | 'write'}:${'user' | 'repository' | 'organization' | 'misc'}` | 'all';
@@ -24,6 +27,8 @@ export interface FakeGiteaOptions {
   /** `[api] MAX_RESPONSE_ITEMS` (default 50) and `DEFAULT_PAGING_NUM` (default 30). */
   maxResponseItems?: number;
   defaultPagingNum?: number;
+  /** Whether GET …/compare/{basehead} takes commit ids (Gitea 1.23 and later; default true). */
+  compareAcceptsCommitIds?: boolean;
 }
 
 /**
@@ -37,6 +42,9 @@ export interface FakeGiteaOptions {
  * served over git smart HTTP at their clone URL (./git-http.ts); `GET …/git/commits/{ref}` resolves refs
  * (./commits.ts) and `POST …/statuses/{sha}` records commit statuses (./commit-statuses.ts), both as Gitea 1.22's
  * handlers do (the swagger excerpt in shared/contracts has neither, so each cites the Gitea source it follows).
+ * Also from Gitea's source: GET …/compare/{basehead} and GET …/commits (./compare.ts), the collaborator checks
+ * (…/collaborators/{login} and …/permission, with access modes from ./access.ts), and the repository webhooks
+ * (POST/GET …/hooks, GET/DELETE …/hooks/{id}, ./hooks.ts; the swagger excerpt has the first two).
  */
 export class FakeGitea extends FakeForge {
   readonly data: FakeGiteaData;
@@ -49,6 +57,10 @@ export class FakeGitea extends FakeForge {
   private proxyRetryAfterSeconds: number | null = null;
   private readonly gitRepositories: GiteaGitRepositories;
   private readonly statuses = new GiteaCommitStatuses();
+  private readonly repositoryHooks = new GiteaHooks();
+  /** Gitea 1.23+ compares commit ids; false answers them 404 as Gitea 1.22 does. */
+  compareAcceptsCommitIds: boolean;
+  private readonly compareAcceptsCommitIdsInitially: boolean;
   private readonly gitHost: GiteaGitHost = {
     repository: (owner, name) => this.repository(`${owner}/${name}`),
     account: (login) => this.data.accounts.find((a) => a.login.toLowerCase() === login.toLowerCase()),
@@ -64,6 +76,7 @@ export class FakeGitea extends FakeForge {
     for (const token of options.tokens ?? []) this.issueToken(token);
     this.maxResponseItems = options.maxResponseItems ?? 50;
     this.defaultPagingNum = options.defaultPagingNum ?? 30;
+    this.compareAcceptsCommitIds = this.compareAcceptsCommitIdsInitially = options.compareAcceptsCommitIds ?? true;
   }
 
   /** Gitea's ROOT_URL (with the trailing slash): links and html/clone URLs are built on it. */
@@ -110,15 +123,53 @@ export class FakeGitea extends FakeForge {
     return this.statuses.of(fullName, sha);
   }
 
+  /** The webhooks of a repository (`owner/name`, case-insensitive), oldest first. */
+  hooks(fullName: string): FakeGiteaHook[] {
+    return this.repositoryHooks.of(fullName);
+  }
+
+  /** A user account (for pull request authors and collaborators); an existing one is answered as is. */
+  addUser(login: string, { isAdmin = false }: { isAdmin?: boolean } = {}): FakeGiteaAccount {
+    const existing = this.data.accounts.find((a) => a.login.toLowerCase() === login.toLowerCase());
+    if (existing) return existing;
+    const account: FakeGiteaAccount = { id: Math.max(0, ...this.data.accounts.map((a) => a.id)) + 1, login, fullName: login, isOrganization: false, isAdmin, members: [] };
+    this.data.accounts.push(account);
+    return account;
+  }
+
+  /** Makes `login` an explicit collaborator of a repository with `mode` (PUT …/collaborators/{login} with a permission). */
+  addCollaborator(fullName: string, login: string, mode: Exclude<GiteaAccessMode, 'none' | 'owner'> = 'write'): void {
+    const repo = this.requireRepository(fullName);
+    this.addUser(login);
+    if (!isCollaborator(repo, login)) repo.collaborators.push(login);
+    this.setAccess(fullName, login, mode);
+  }
+
+  /** Gives `login` this access mode on a repository (a team's, or a right taken away); null removes the entry. */
+  setAccess(fullName: string, login: string, mode: GiteaAccessMode | null): void {
+    const repo = this.requireRepository(fullName);
+    repo.access ??= {};
+    if (mode === null) delete repo.access[login.toLowerCase()];
+    else repo.access[login.toLowerCase()] = mode;
+  }
+
+  private requireRepository(fullName: string): FakeGiteaRepository {
+    const repo = this.repository(fullName);
+    if (!repo) throw new Error(`${fullName} is not in the fake`);
+    return repo;
+  }
+
   override async stop(): Promise<void> {
     await super.stop();
     this.gitRepositories.remove();
   }
 
-  /** Forget requests, faults and posted statuses, and switch the proxy rate limit and public ROOT_URL off; tokens are kept. */
+  /** Forget requests, faults, posted statuses and webhooks, and switch the proxy rate limit, public ROOT_URL and Gitea 1.22 compare off; tokens are kept. */
   override reset(): void {
     super.reset();
     this.statuses.clear();
+    this.repositoryHooks.clear();
+    this.compareAcceptsCommitIds = this.compareAcceptsCommitIdsInitially;
     this.proxyRetryAfterSeconds = null;
     this.publicRootUrl = null;
     for (const entry of this.tokens.values()) {
@@ -164,7 +215,11 @@ export class FakeGitea extends FakeForge {
     if (request.method === 'POST' && (match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/))) {
       return this.createStatus(request, match, doer);
     }
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/hooks(?:\/([^/]+))?$/))) return this.hookRoute(request, match, doer);
     if (request.method !== 'GET') return this.error(405, { message: 'Method Not Allowed', url: `${this.rootUrl}api/swagger` });
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/))) return this.compare(request, match, doer);
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/commits$/))) return this.commits(request, match, doer);
+    if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)(\/permission)?$/))) return this.collaborator(request, match, doer);
     if ((match = route.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/commits\/([^/]+)$/))) {
       return this.singleCommit(request, match, doer);
     }
@@ -259,24 +314,7 @@ export class FakeGitea extends FakeForge {
     if (!isValidRefPattern(ref)) return this.error(422, { message: `no valid ref or sha: ${ref}` });
     const commit = findCommit(repo, ref);
     if (!commit) return this.error(404, { message: ref, errors: null });
-    // convert.ParseCommitOptions: a flag is on when absent or empty, otherwise strconv.ParseBool (bad values are false).
-    const flag = (name: string) => {
-      const value = request.url.searchParams.get(name);
-      return value === null || value === '' || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
-    };
-    return this.json(
-      200,
-      commitBody(repo, commit, {
-        rootUrl: this.rootUrl,
-        stat: flag('stat'),
-        verification: flag('verification'),
-        files: flag('files'),
-        userByEmail: (email) => {
-          const account = this.data.accounts.find((a) => !a.isOrganization && `${a.login}@example.com` === email.toLowerCase());
-          return account ? this.accountBody(account) : null;
-        },
-      }),
-    );
+    return this.json(200, this.commitJson(request, repo, commit, queryFlag(request, 'stat')));
   }
 
   /**
@@ -302,6 +340,116 @@ export class FakeGitea extends FakeForge {
     if (!commit || option.state.length > STATE_COLUMN_LENGTH) return this.error(500, { message: '' });
     const status = this.statuses.record(`${repo.owner.login}/${repo.name}`, commit.sha, option, doer!.login);
     return this.json(201, commitStatusBody(status, this.rootUrl, this.accountBody(doer!)));
+  }
+
+  /** The repository of a /repos/{owner}/{repo}/… route after the token scope check, or the 404 / 403 answer. */
+  private routeRepository(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null, level: 'read' | 'write'): FakeGiteaRepository | FakeResponse {
+    const refused = this.requireScope(request, 'repository', level);
+    if (refused) return refused;
+    const repo = this.visibleRepository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), doer);
+    return repo ?? this.error(404, giteaExamples.repoNotVisible());
+  }
+
+  /**
+   * GET /repos/{o}/{r}/compare/{basehead} (reqRepoReader(code), no token needed for a public repository): the
+   * commits of ./compare.ts with convert.ToCommit (stat always; `verification` and `files` on unless false).
+   */
+  private compare(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null): FakeResponse {
+    const repo = this.routeRepository(request, match, doer, 'read');
+    if ('status' in repo) return repo;
+    const outcome = compareRefs(repo, decodeURIComponent(match[3]!), this.compareAcceptsCommitIds);
+    if (outcome.status === 404) return this.error(404, { ...giteaExamples.notFound(), errors: [] });
+    // In production Gitea blanks a 500's message for anyone but a site administrator.
+    if (outcome.status === 500) return this.error(500, { message: '' });
+    const body = (commit: FakeGiteaCommit) => this.commitJson(request, repo, commit, true);
+    return this.json(200, { total_commits: outcome.commits.length, commits: outcome.commits.map(body) });
+  }
+
+  /** GET /repos/{o}/{r}/commits?sha&not&page&limit (./compare.ts listCommits), paged like every Gitea listing plus X-Page, X-PerPage, X-PageCount, X-HasMore. */
+  private commits(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null): FakeResponse {
+    const repo = this.routeRepository(request, match, doer, 'read');
+    if ('status' in repo) return repo;
+    const query = request.url.searchParams;
+    const outcome = listCommits(repo, query.get('sha'), query.get('not'));
+    if (outcome.status === 404) return this.error(404, { message: `object does not exist [id: ${query.get('sha') ?? ''}, rel_path: ]` });
+    if (outcome.status === 500) return this.error(500, { message: '' });
+    const response = this.paginated(request, outcome.commits, (commit) => this.commitJson(request, repo, commit, queryFlag(request, 'stat')));
+    const pageSize = Math.min(Number.parseInt(query.get('limit') ?? '', 10) > 0 ? Number(query.get('limit')) : this.defaultPagingNum, this.maxResponseItems);
+    const page = Math.max(1, Number.parseInt(query.get('page') ?? '', 10) || 1);
+    const pageCount = Math.ceil(outcome.commits.length / pageSize);
+    Object.assign(response.headers!, { 'x-page': String(page), 'x-perpage': String(pageSize), 'x-pagecount': String(pageCount), 'x-hasmore': String(page < pageCount) });
+    return response;
+  }
+
+  /** A commit as convert.ToCommit writes it; `verification` and `files` are query flags that default to on. */
+  private commitJson(request: FakeRequest, repo: FakeGiteaRepository, commit: FakeGiteaCommit, stat: boolean): Json {
+    return commitBody(repo, commit, {
+      rootUrl: this.rootUrl,
+      stat,
+      verification: queryFlag(request, 'verification'),
+      files: queryFlag(request, 'files'),
+      userByEmail: (email) => {
+        const account = this.data.accounts.find((a) => !a.isOrganization && `${a.login}@example.com` === email.toLowerCase());
+        return account ? this.accountBody(account) : null;
+      },
+    });
+  }
+
+  /**
+   * GET /repos/{o}/{r}/collaborators/{login} (IsCollaborator: 204 for an explicit collaborator, 404 otherwise,
+   * 422 for an unknown user) and …/{login}/permission (GetRepoPermissions: only a site admin, a repo admin or the
+   * user themself may ask, else 403; 404 for an unknown user; the access mode of ./access.ts). Both sit behind the
+   * token scope, the repository and reqToken (routers/api/v1/repo/collaborators.go, routers/api/v1/api.go).
+   */
+  private collaborator(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null): FakeResponse {
+    const repo = this.routeRepository(request, match, doer, 'read');
+    if ('status' in repo) return repo;
+    const unauthorized = this.requireToken(doer);
+    if (unauthorized) return unauthorized;
+    const login = decodeURIComponent(match[3]!);
+    const user = this.data.accounts.find((a) => !a.isOrganization && a.login.toLowerCase() === login.toLowerCase());
+    const missing = { message: `user does not exist [uid: 0, name: ${login}]` };
+    if (!match[4]) {
+      if (!user) return this.error(422, missing);
+      return isCollaborator(repo, user.login) ? { status: 204 } : this.error(404, { ...giteaExamples.notFound(), errors: [] });
+    }
+    if (!doer!.isAdmin && doer!.login.toLowerCase() !== login.toLowerCase() && !atLeast(accessOf(repo, doer), 'admin')) {
+      return this.error(403, { message: 'Only admins can query all permissions, repo admins can query all repo permissions, collaborators can query only their own' });
+    }
+    if (!user) return this.error(404, missing);
+    const mode = accessOf(repo, user);
+    return this.json(200, { permission: mode, role_name: mode, user: this.accountBody(user) });
+  }
+
+  /**
+   * /repos/{o}/{r}/hooks and /hooks/{id} (routers/api/v1/repo/hook.go under reqToken and reqAdmin): the token
+   * scope (write:repository to change, read to list), the repository, a token, admin access ("user should be an
+   * owner or a collaborator with admin write of a repository"). POST reads the body as ./hooks.ts does (422) and
+   * answers 201 with the Hook; DELETE answers 204, or 404 for a hook the repository does not have.
+   */
+  private hookRoute(request: FakeRequest, match: RegExpMatchArray, doer: FakeGiteaAccount | null): FakeResponse {
+    const id = match[3];
+    const allowed = id === undefined ? ['GET', 'POST'] : ['GET', 'DELETE'];
+    if (!allowed.includes(request.method)) return this.error(405, { message: 'Method Not Allowed' });
+    const repo = this.routeRepository(request, match, doer, request.method === 'GET' ? 'read' : 'write');
+    if ('status' in repo) return repo;
+    const unauthorized = this.requireToken(doer);
+    if (unauthorized) return unauthorized;
+    if (!atLeast(accessOf(repo, doer), 'admin')) return this.error(403, { message: 'user should be an owner or a collaborator with admin write of a repository' });
+    const fullName = `${repo.owner.login}/${repo.name}`;
+    if (id === undefined) {
+      if (request.method === 'GET') return this.paginated(request, this.repositoryHooks.of(fullName), hookBody);
+      const option = readCreateHookOption(request);
+      if ('error' in option) return this.error(422, { message: option.error });
+      return this.json(201, hookBody(this.repositoryHooks.create(fullName, option)));
+    }
+    // ctx.PathParamInt64: anything that is not a number is 0, which no hook has.
+    const hookId = /^\d+$/.test(id) ? Number(id) : 0;
+    const hook = this.repositoryHooks.find(fullName, hookId);
+    if (!hook) return this.error(404, { ...giteaExamples.notFound(), errors: [] });
+    if (request.method === 'GET') return this.json(200, hookBody(hook));
+    this.repositoryHooks.remove(fullName, hookId);
+    return { status: 204 };
   }
 
   /** GET /repos/search: keyword on the lower-case name (plus owner/name when it has one "/"), `uid` = owned or reachable, {ok, data}. */
@@ -397,8 +545,7 @@ export class FakeGitea extends FakeForge {
     const root = this.rootUrl;
     const fullName = `${repo.owner.login}/${repo.name}`;
     const host = new URL(root).hostname;
-    const isOwner = doer?.login === repo.owner.login;
-    const canPush = doer !== null && this.isReachable(repo, doer.login);
+    const access = accessOf(repo, doer);
     return Object.assign(giteaExamples.repository(), {
       id: repo.id,
       owner: this.accountBody(repo.owner),
@@ -415,7 +562,7 @@ export class FakeGitea extends FakeForge {
       languages_url: `${root}api/v1/repos/${fullName}/languages`,
       created_at: repo.createdAt.toISOString().replace('.000', ''),
       updated_at: repo.updatedAt.toISOString().replace('.000', ''),
-      permissions: { admin: isOwner, push: canPush, pull: true },
+      permissions: { admin: atLeast(access, 'admin'), push: atLeast(access, 'write'), pull: atLeast(access, 'read') },
     });
   }
 
@@ -446,6 +593,12 @@ export class FakeGitea extends FakeForge {
   private error(status: number, body: Json): FakeResponse {
     return this.json(status, { ...body, url: `${this.rootUrl}api/swagger` });
   }
+}
+
+/** convert.ParseCommitOptions: a flag is on when absent or empty, otherwise strconv.ParseBool (bad values are false). */
+function queryFlag(request: FakeRequest, name: string): boolean {
+  const value = request.url.searchParams.get(name);
+  return value === null || value === '' || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
 }
 
 /** Gitea sorts by name (SearchOrderByAlphabetically); the id keeps equal names in a fixed order here. */

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { TestGitRepository } from '../git/repository.js';
 
+/** Gitea's perm.AccessMode names, as RepoCollaboratorPermission.permission reports them. */
+export type GiteaAccessMode = 'none' | 'read' | 'write' | 'admin' | 'owner';
+
 /** A user or organization (Gitea returns both as `User` objects in `owner`). */
 export interface FakeGiteaAccount {
   id: number;
@@ -33,6 +36,11 @@ export interface FakeGiteaRepository {
   updatedAt: Date;
   /** Logins with explicit collaborator access. */
   collaborators: string[];
+  /**
+   * Access modes by lower-case login, over what ownership, organization membership and `collaborators` give
+   * (a collaborator's own mode, a team's, or a test taking a right away). See ./access.ts.
+   */
+  access?: Record<string, GiteaAccessMode>;
   branches: FakeGiteaBranch[];
   /** A real bare repository whose refs and commits this repository serves (see ./git-repositories.ts). */
   git?: TestGitRepository;

@@ -10,6 +10,7 @@ import {
   branchBody,
   conversionBody,
   errorBody,
+  fullNameOf,
   fullRepositoryBody,
   installationBody,
   installationRepositoriesBody,
@@ -22,6 +23,8 @@ import {
   type InstallationRecord,
   type RepositoryRecord,
 } from './bodies.js';
+import { GitHubCollaborators, collaboratorRoute, type RepositoryRole } from './collaborators.js';
+import { compareRoute } from './compare-routes.js';
 import { gitRoute } from './git-http.js';
 import { jwtProblem, JWT_MESSAGES } from './jwt.js';
 import { parseManifest, type ManifestRecord } from './manifest.js';
@@ -118,6 +121,8 @@ const MANIFEST_CODE_LIFETIME_MS = 60 * 60 * 1000;
  * clock, installation tokens that expire after an hour of that clock, a `Date` header from that clock (auth-app
  * corrects its JWTs with it), x-ratelimit-* on every response, primary (403/429, remaining 0) and secondary
  * (403 + retry-after) limits, `Link` pagination with absolute URLs, per_page capped at 100, ETag and 304.
+ * Compare and Git trees follow ./compare-routes.ts, the collaborator checks ./collaborators.ts (users, collaborators
+ * and organization members are set through `collaborators` and addCollaborator).
  */
 export class FakeGitHub extends FakeForge {
   /** The App the fake was built with, and its installation. */
@@ -141,6 +146,10 @@ export class FakeGitHub extends FakeForge {
   private gitRoot: string | null = null;
   /** Every commit status posted, in order. */
   readonly statuses: StatusRecord[] = [];
+  /** GitHub users, repository collaborators and organization members (./collaborators.ts). */
+  readonly collaborators = new GitHubCollaborators();
+  /** Entries of a recursive Git tree before GitHub cuts it and says `truncated` (docs: 100,000); tests may lower it. */
+  treeEntryLimit = 100_000;
   private publicUrl: string | null = null;
   private clockOffsetMs = 0;
   private primaryLimitStatus = 403;
@@ -233,6 +242,13 @@ export class FakeGitHub extends FakeForge {
    */
   reportUrlsAt(url: string | null): void {
     this.publicUrl = url ? url.replace(/\/+$/, '') : null;
+  }
+
+  /** A direct collaborator of the repository `owner/name` with a role (read, triage, write, maintain, admin). */
+  addCollaborator(fullName: string, login: string, role: RepositoryRole): Account {
+    const repository = this.repositories.find((r) => fullNameOf(r).toLowerCase() === fullName.toLowerCase());
+    if (!repository) throw new Error(`the fake has no repository ${fullName}`);
+    return this.collaborators.addCollaborator(repository, login, role);
   }
 
   private contentOf(repository: RepositoryRecord): RepositoryContent {
@@ -574,6 +590,18 @@ export class FakeGitHub extends FakeForge {
         now: () => this.now(),
       });
       if (source) return source;
+      const compared = compareRoute(request, rest, {
+        base,
+        repository,
+        content,
+        git: this.gitRepositories.get(repository.id)?.git ?? null,
+        permissions: token?.permissions ?? null,
+        treeEntryLimit: this.treeEntryLimit,
+        paginate: (items) => this.paginate(request, items),
+      });
+      if (compared) return compared;
+      const collaborator = collaboratorRoute(request, rest, { base, repository, collaborators: this.collaborators, permissions: token?.permissions ?? null });
+      if (collaborator) return collaborator;
       if (!get) return notFound;
       if (rest === '') return { status: 200, body: fullRepositoryBody(base, repository) };
       if (rest === '/branches') {

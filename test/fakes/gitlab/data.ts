@@ -5,6 +5,13 @@ import type { TestGitRepository } from '../git/repository.js';
 
 export type Visibility = 'private' | 'internal' | 'public';
 
+/** GitLab's roles (doc/user/permissions.md; Gitlab::Access). */
+export const ACCESS = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+/** The role of a member added without one here: Maintainer (a group's creator would be Owner). */
+const DEFAULT_MEMBER_ACCESS = ACCESS.maintainer;
+/** What a group a project is shared with may do in it at most (the share's group_access; the fake shares as Developer). */
+export const SHARE_ACCESS = ACCESS.developer;
+
 export interface FakeUser {
   id: number;
   username: string;
@@ -21,6 +28,8 @@ export interface FakeGroup {
   visibility: Visibility;
   /** Direct members; membership is inherited by subgroups and their projects. */
   memberIds: Set<number>;
+  /** Direct members' roles (ACCESS), where set; any other member is a Maintainer. */
+  accessLevels: Map<number, number>;
 }
 
 export interface FakeBranch {
@@ -44,6 +53,8 @@ export interface FakeProject {
   archived: boolean;
   /** Direct project members. */
   memberIds: Set<number>;
+  /** Direct members' roles (ACCESS), where set; any other member is a Maintainer, the owner of a personal namespace its Owner. */
+  accessLevels: Map<number, number>;
   /** Groups the project is shared with (their members can see it; it shows in their project lists). */
   sharedWithGroupIds: number[];
   /** Kept sorted by name, as GitLab lists them. Unused when `git` is set: the real repository's branches count. */
@@ -93,6 +104,7 @@ export class GitLabWorld {
       parentId: parent?.id ?? null,
       visibility,
       memberIds: new Set(memberIds),
+      accessLevels: new Map(),
     };
     this.groups.push(group);
     return group;
@@ -119,6 +131,7 @@ export class GitLabWorld {
       lastActivityAt: options.lastActivityAt ?? new Date(createdAt.getTime() + 86_400_000),
       archived: options.archived ?? false,
       memberIds: options.memberIds ?? new Set(owner ? [owner.id] : []),
+      accessLevels: options.accessLevels ?? new Map(),
       sharedWithGroupIds: options.sharedWithGroupIds ?? [],
       branches: [],
       creatorId: owner?.id ?? this.mainUser?.id ?? 1,
@@ -217,6 +230,48 @@ export class GitLabWorld {
     if (project.memberIds.has(user.id)) return true;
     if (project.namespace.kind === 'group' && this.isGroupMember(user, this.group(project.namespace.groupId))) return true;
     return project.sharedWithGroupIds.some((id) => this.isGroupMember(user, this.group(id)));
+  }
+
+  /** Makes `user` a direct member of a project or group with a role (ACCESS), or changes their role. */
+  setMember(target: FakeProject | FakeGroup, user: FakeUser, accessLevel: number): void {
+    target.memberIds.add(user.id);
+    target.accessLevels.set(user.id, accessLevel);
+  }
+
+  /**
+   * A user's roles in a project: `direct` (a project member), `group` (the highest of their memberships of the project's
+   * group and its ancestors) and `shared` (of the groups the project is shared with, at most the share's role); null
+   * where they have none.
+   */
+  roles(user: FakeUser, project: FakeProject): { direct: number | null; group: number | null; shared: number | null } {
+    const roleIn = (target: FakeProject | FakeGroup, fallback: number) => (target.memberIds.has(user.id) ? (target.accessLevels.get(user.id) ?? fallback) : null);
+    const highest = (levels: (number | null)[]) => levels.reduce<number | null>((best, level) => (level !== null && (best === null || level > best) ? level : best), null);
+    const owner = project.namespace.kind === 'user' && project.namespace.userId === user.id;
+    return {
+      direct: roleIn(project, owner ? ACCESS.owner : DEFAULT_MEMBER_ACCESS),
+      group: project.namespace.kind === 'group' ? highest(this.ancestry(this.group(project.namespace.groupId)).map((g) => roleIn(g, DEFAULT_MEMBER_ACCESS))) : null,
+      shared: highest(
+        project.sharedWithGroupIds.flatMap((id) => this.ancestry(this.group(id)).map((g) => roleIn(g, DEFAULT_MEMBER_ACCESS))).map((level) => (level === null ? null : Math.min(level, SHARE_ACCESS))),
+      ),
+    };
+  }
+
+  /** A user's role in a project as GitLab's members/all gives it (the highest of their roles), or null for no member. */
+  accessLevel(user: FakeUser, project: FakeProject): number | null {
+    const { direct, group, shared } = this.roles(user, project);
+    const levels = [direct, group, shared].filter((level): level is number => level !== null);
+    return levels.length ? Math.max(...levels) : null;
+  }
+
+  /**
+   * `read_code` (doc/user/permissions.md): anyone on a public project, any signed-in user on an internal one, and
+   * Reporters and above on a private one (Guests see a private project but not its code).
+   */
+  canReadCode(user: FakeUser | null, project: FakeProject): boolean {
+    if (project.visibility === 'public') return true;
+    if (!user) return false;
+    if (project.visibility === 'internal') return true;
+    return (this.accessLevel(user, project) ?? 0) >= ACCESS.reporter;
   }
 
   canSeeProject(user: FakeUser | null, project: FakeProject): boolean {

@@ -6,12 +6,14 @@ import { FakeForge, type FakeRequest, type FakeResponse } from '../fake-server.j
 import { TestGitRepository } from '../git/repository.js';
 import { GitLabCommitStatuses } from './commit-statuses.js';
 import { branchCommit, findCommit, renderCommit, renderCommitDetail } from './commits.js';
-import { GitLabWorld, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions, type Visibility } from './data.js';
+import { ACCESS, GitLabWorld, SHARE_ACCESS, type FakeBranch, type FakeProject, type FakeUser, type SeedOptions, type Visibility } from './data.js';
 import { examples, fromExample, type JsonObject } from './examples.js';
 import { gitBranches, isEmpty, setHead } from './git-data.js';
 import { handleGitHttp, isGitHttpRequest } from './git-http.js';
+import { GitLabProjectHooks } from './hooks.js';
 import { GitLabOAuth } from './oauth.js';
 import { paginate } from './pagination.js';
+import { checkDiffLimits, compareRefs, DEFAULT_DIFF_LIMITS, repositoryTree, type DiffLimits } from './repository-compare.js';
 
 /** GitLab OAuth access tokens last 2 hours (doc/api/oauth2.md: expires_in 7200). */
 export const OAUTH_TOKEN_LIFETIME_SECONDS = 7200;
@@ -36,6 +38,10 @@ export interface FakeGitLabOptions {
   externalUrl?: string;
   /** Rack::Attack's authenticated API throttle; null turns rate limiting (and its headers) off. */
   rateLimit?: { limit: number; periodSeconds: number } | null;
+  /** The admin setting "Allow requests to the local network from webhooks and integrations" (default off, as on GitLab). */
+  allowLocalRequestsFromWebHooks?: boolean;
+  /** The admin diff limits (./repository-compare.ts). */
+  diffLimits?: DiffLimits;
 }
 
 export interface GitRepositoryOptions {
@@ -72,7 +78,10 @@ const DOORKEEPER_INVALID_TOKEN = {
  * Projects can be backed by real git repositories (addGitRepository): their branches and commits (GET
  * …/repository/commits/:sha) are read from git, and git clones them over smart HTTP at http_url_to_repo's path
  * with GitLab's credential checks (./git-http.ts). Commit statuses (POST …/statuses/:sha) follow
- * ./commit-statuses.ts and are kept in `commitStatuses`.
+ * ./commit-statuses.ts and are kept in `commitStatuses`. Compare and the repository tree follow
+ * ./repository-compare.ts (with the instance's diff limits), project hooks ./hooks.ts (kept in `hooks`), and
+ * members/all/:user_id answers the highest role the world gives (GitLabWorld.accessLevel; roles are set with
+ * world.setMember).
  */
 export class FakeGitLab extends FakeForge {
   readonly world = new GitLabWorld();
@@ -89,6 +98,11 @@ export class FakeGitLab extends FakeForge {
     now: () => this.now(),
     renderAuthor: (user) => this.renderUserBasic(user),
   });
+  /** Project hooks as GitLab keeps them: see ./hooks.ts. */
+  readonly hooks: GitLabProjectHooks = new GitLabProjectHooks({
+    now: () => this.now(),
+    allowLocalNetwork: () => this.options.allowLocalRequestsFromWebHooks === true,
+  });
   private clockOffsetMs = 0;
   private gitRoot: string | undefined;
   private readonly options: FakeGitLabOptions;
@@ -97,6 +111,7 @@ export class FakeGitLab extends FakeForge {
   constructor(options: FakeGitLabOptions = {}) {
     super();
     this.options = { rateLimit: { limit: 7200, periodSeconds: 3600 }, ...options };
+    checkDiffLimits(this.options.diffLimits ?? DEFAULT_DIFF_LIMITS);
     this.world.mainUser = this.world.addUser({ username: 'john_smith', name: 'John Smith', email: 'john@example.com' });
   }
 
@@ -262,6 +277,9 @@ export class FakeGitLab extends FakeForge {
     if (request.method === 'POST' && segments.length === 6 && segments[0] === 'api' && segments[1] === 'v4' && segments[2] === 'projects' && segments[4] === 'statuses') {
       return this.postCommitStatus(request, segments[3]!, segments[5]!);
     }
+    if ((segments.length === 5 || segments.length === 6) && segments[0] === 'api' && segments[1] === 'v4' && segments[2] === 'projects' && segments[4] === 'hooks') {
+      return this.projectHooks(request, segments[3]!, segments[5]);
+    }
     if (request.method !== 'GET') return notFoundRoute();
 
     if (segments.join('/') === 'oauth/token/info') return this.tokenInfo(request);
@@ -288,6 +306,18 @@ export class FakeGitLab extends FakeForge {
         return this.json(200, this.renderBranch(project, branch));
       }
       if (path.length === 5 && path[2] === 'repository' && path[3] === 'commits') return this.showCommit(request, project, path[4]!);
+      if (path.length === 4 && path[2] === 'repository' && (path[3] === 'compare' || path[3] === 'tree')) {
+        // Repositories API: `before { authorize_read_code! }`.
+        if (!this.world.canReadCode(user, project)) return { status: 403, headers: JSON_TYPE, body: { message: '403 Forbidden' } };
+        const context = {
+          project,
+          projectWebUrl: `${this.externalUrl}/${this.world.projectPath(project)}`,
+          externalUrl: this.externalUrl,
+          limits: this.options.diffLimits ?? DEFAULT_DIFF_LIMITS,
+        };
+        return path[3] === 'compare' ? compareRefs(request, context) : repositoryTree(request, context);
+      }
+      if (path.length === 5 && path[2] === 'members' && path[3] === 'all') return this.memberOfProject(project, path[4]!);
     }
     if (path[0] === 'groups' && path.length === 3 && path[2] === 'projects') {
       const group = this.world.groupByRef(path[1]!);
@@ -356,6 +386,48 @@ export class FakeGitLab extends FakeForge {
     if (!project || !this.world.canSeeProject(user, project)) return { status: 404, headers: JSON_TYPE, body: { message: '404 Project Not Found' } };
     if (!this.world.isProjectMember(user, project)) return { status: 403, headers: JSON_TYPE, body: { message: '403 Forbidden' } };
     return this.commitStatuses.post(request, project, user, sha);
+  }
+
+  /**
+   * /projects/:id/hooks[/:hook_id] (lib/api/project_hooks.rb): authenticated (401 without a user), GET with read_api or
+   * api and POST/DELETE with api (403 insufficient_scope), the project visible (404 Project Not Found), and the
+   * `read_web_hook` / `admin_web_hook` ability, which takes the Maintainer role (403 Forbidden); then ./hooks.ts.
+   */
+  private projectHooks(request: FakeRequest, projectRef: string, hookId: string | undefined): FakeResponse {
+    const write = request.method !== 'GET';
+    const routed = request.method === 'GET' || (request.method === 'POST' && hookId === undefined) || (request.method === 'DELETE' && hookId !== undefined);
+    if (!routed) return notFoundRoute();
+    const auth = this.authenticate(request, write ? ['api'] : ['api', 'read_api']);
+    if ('response' in auth) return auth.response;
+    const user = auth.user;
+    if (!user) return { status: 401, headers: JSON_TYPE, body: { message: '401 Unauthorized' } };
+    const project = this.world.projectByRef(projectRef);
+    if (!project || !this.world.canSeeProject(user, project)) return { status: 404, headers: JSON_TYPE, body: { message: '404 Project Not Found' } };
+    if ((this.world.accessLevel(user, project) ?? 0) < ACCESS.maintainer) return { status: 403, headers: JSON_TYPE, body: { message: '403 Forbidden' } };
+    if (request.method === 'POST') return this.hooks.create(request, project);
+    if (hookId === undefined) return this.hooks.list(request, project, this.externalUrl);
+    if (!/^\d+$/.test(hookId)) return { status: 400, headers: JSON_TYPE, body: { error: 'hook_id is invalid' } };
+    return request.method === 'DELETE' ? this.hooks.delete(project, hookId) : this.hooks.show(project, hookId);
+  }
+
+  /**
+   * GET /projects/:id/members/all/:user_id (lib/api/members.rb; doc/api/members.md "Get a member of a group or project,
+   * including inherited and invited members"): anyone who sees the project may ask; `user_id` an integer (else 400);
+   * the member with their highest role, or 404 `{"message":"404 Not found"}` (ActiveRecord::RecordNotFound).
+   */
+  private memberOfProject(project: FakeProject, userId: string): FakeResponse {
+    if (!/^\d+$/.test(userId)) return { status: 400, headers: JSON_TYPE, body: { error: 'user_id is invalid' } };
+    const member = this.world.users.find((u) => u.id === Number(userId));
+    const level = member ? this.world.accessLevel(member, project) : null;
+    if (!member || level === null) return { status: 404, headers: JSON_TYPE, body: { message: '404 Not found' } };
+    return this.json(200, {
+      ...this.renderUserBasic(member),
+      access_level: level,
+      created_at: project.createdAt.toISOString(),
+      created_by: null,
+      expires_at: null,
+      membership_state: 'active',
+    });
   }
 
   private expired(token: FakeToken): boolean {
@@ -519,7 +591,7 @@ export class FakeGitLab extends FakeForge {
     };
     if (simple) return fromExample(examples.simpleProject, base);
     const api = `${ext}/api/v4/projects/${project.id}`;
-    const member = user ? this.world.isProjectMember(user, project) : false;
+    const roles = user ? this.world.roles(user, project) : null;
     return fromExample(examples.project, {
       ...base,
       _links: {
@@ -538,11 +610,11 @@ export class FakeGitLab extends FakeForge {
       creator_id: project.creatorId,
       shared_with_groups: project.sharedWithGroupIds.map((id) => {
         const shared = this.world.group(id);
-        return { group_id: shared.id, group_name: shared.name, group_full_path: shared.fullPath, group_access_level: 30, expires_at: null };
+        return { group_id: shared.id, group_name: shared.name, group_full_path: shared.fullPath, group_access_level: SHARE_ACCESS, expires_at: null };
       }),
       permissions: {
-        project_access: member && project.memberIds.has(user!.id) ? { access_level: 40, notification_level: 3 } : null,
-        group_access: member && !project.memberIds.has(user!.id) ? { access_level: 30, notification_level: 3 } : null,
+        project_access: roles?.direct ? { access_level: roles.direct, notification_level: 3 } : null,
+        group_access: roles?.group ? { access_level: roles.group, notification_level: 3 } : null,
       },
     });
   }
