@@ -45,6 +45,21 @@ describe.each([
     return h.database.prisma.webhookDelivery.findFirstOrThrow({ where: { deliveryId: sent.deliveryId }, include: { deployments: true } });
   };
 
+  test('creating applications registers one hook for the repository, with the provider’s secret; the last one removed takes it away', async () => {
+    const APP = `query ($id: ID!) { application(id: $id) { webhook { url registered error instructions } } }`;
+    const REMOVE = `mutation ($id: ID!) { removeApplication(input: { id: $id }) { __typename } }`;
+    const first = await createApplication(h, key, { name: 'hooked', gitProviderId: providerId, repository: fixture.repository, branch: 'main' });
+    const second = await createApplication(h, key, { name: 'hooked-too', gitProviderId: providerId, repository: fixture.repository, branch: 'main' });
+    const url = `http://forgegraph.test/api/${forge.toLowerCase()}/webhook/${rawId(providerId)}`;
+    expect(fixture.hooks()).toEqual([{ url, secret }]);
+    expect((await h.graphql(APP, { id: first }, key)).data.application.webhook).toEqual({ url, registered: true, error: null, instructions: null });
+
+    await h.graphql(REMOVE, { id: first }, key);
+    expect(fixture.hooks()).toHaveLength(1);
+    await h.graphql(REMOVE, { id: second }, key);
+    expect(fixture.hooks()).toEqual([]);
+  });
+
   test('opened then updated deploy previews of each head; closed removes them', async () => {
     const app = await createApplication(h, key, { name: 'web', gitProviderId: providerId, repository: fixture.repository, branch: 'main', previews: true });
     const first = fixture.git.commit('topic', { files: { 'topic.txt': '1\n' }, message: 'Topic' }, 'main');

@@ -27,6 +27,8 @@ export interface ForgeFixture {
   /** What the forge calls pending and success. */
   states: { pending: string; success: string; failure: string };
   statuses(sha: string): RecordedStatus[];
+  /** The repository hooks the forge holds for the repository, with the secret it signs with (none for GitHub). */
+  hooks(): { url: string; secret: string | null }[];
   /** Harness options the forge needs (Bitbucket's API base). */
   harness: { bitbucketApiUrl?: string };
   stop(): Promise<void>;
@@ -45,6 +47,7 @@ export async function gitHubFixture(): Promise<ForgeFixture> {
     providerInput: { name: 'GitHub', githubUrl: fake.url, githubAppId: 4242, githubInstallationId: '7001', githubPrivateKey: keys.privateKey },
     states: { pending: 'pending', success: 'success', failure: 'failure' },
     statuses: (sha) => fake.statuses.filter((s) => s.sha === sha).map((s) => ({ state: s.state, context: s.context, targetUrl: s.targetUrl })),
+    hooks: () => [],
     harness: {},
     stop: () => fake.stop(),
   };
@@ -64,6 +67,7 @@ export async function gitLabFixture(): Promise<ForgeFixture> {
     states: { pending: 'pending', success: 'success', failure: 'failed' },
     // GitLab updates a pending status in place, so the posts themselves tell the sequence.
     statuses: (sha) => postedStatuses(fake.requests, `/statuses/${sha}`, (body) => ({ state: body.state, context: body.name, targetUrl: body.target_url })),
+    hooks: () => fake.hooks.all.map((hook) => ({ url: hook.url, secret: hook.token })),
     harness: {},
     stop: () => fake.stop(),
   };
@@ -81,6 +85,7 @@ export async function giteaFixture(): Promise<ForgeFixture> {
     providerInput: { name: 'Gitea', giteaUrl: fake.url, accessToken: token },
     states: { pending: 'pending', success: 'success', failure: 'failure' },
     statuses: (sha) => fake.commitStatuses('acme/web', sha).map((s) => ({ state: s.state, context: s.context, targetUrl: s.targetUrl })),
+    hooks: () => fake.hooks('acme/web').map((hook) => ({ url: hook.url, secret: hook.secret })),
     harness: {},
     stop: () => fake.stop(),
   };
@@ -100,6 +105,7 @@ export async function bitbucketFixture(): Promise<ForgeFixture> {
     states: { pending: 'INPROGRESS', success: 'SUCCESSFUL', failure: 'FAILED' },
     // Bitbucket keeps one status per key and replaces it, so the posts themselves tell the sequence.
     statuses: (sha) => postedStatuses(fake.requests, `/commit/${sha}/statuses/build`, (body) => ({ state: body.state, context: body.key, targetUrl: body.url })),
+    hooks: () => fake.hooksOf('acme/web').map((hook) => ({ url: hook.url, secret: hook.secret })),
     harness: { bitbucketApiUrl: `${fake.url}/2.0` },
     stop: () => fake.stop(),
   };
