@@ -84,10 +84,13 @@ export async function claimDeployment(deps: StoreDeps, deploymentId: string): Pr
  * worker after a long pause) and whether someone asked to cancel it.
  */
 export async function heartbeat(deps: StoreDeps, id: string, attempt: number): Promise<{ owned: boolean; cancelRequested: boolean }> {
-  const { count } = await deps.db.deployment.updateMany({ where: { id, status: 'RUNNING', attempt }, data: { heartbeatAt: new Date() } });
-  if (count === 0) return { owned: false, cancelRequested: false };
-  const row = await deps.db.deployment.findUnique({ where: { id }, select: { cancelRequestedAt: true } });
-  return { owned: true, cancelRequested: Boolean(row?.cancelRequestedAt) };
+  const [row] = await deps.db.deployment.updateManyAndReturn({
+    where: { id, status: 'RUNNING', attempt },
+    data: { heartbeatAt: new Date() },
+    select: { cancelRequestedAt: true },
+  });
+  if (!row) return { owned: false, cancelRequested: false };
+  return { owned: true, cancelRequested: Boolean(row.cancelRequestedAt) };
 }
 
 /** Records the commit a running deployment resolved its ref to. */
@@ -106,9 +109,12 @@ export async function appendLog(deps: StoreDeps, id: string, attempt: number | n
   const bytes = Buffer.byteLength(text);
   const written = await deps.db.$transaction(async (tx) => {
     const where: Prisma.DeploymentWhereInput = attempt === null ? { id } : { id, status: 'RUNNING', attempt };
-    const { count } = await tx.deployment.updateMany({ where, data: { logSequence: { increment: 1 }, logBytes: { increment: bytes } } });
-    if (count === 0) return null;
-    const row = await tx.deployment.findUniqueOrThrow({ where: { id }, select: { logSequence: true, status: true, applicationId: true, organizationId: true } });
+    const [row] = await tx.deployment.updateManyAndReturn({
+      where,
+      data: { logSequence: { increment: 1 }, logBytes: { increment: bytes } },
+      select: { logSequence: true, status: true, applicationId: true, organizationId: true },
+    });
+    if (!row) return null;
     await tx.deploymentLogChunk.create({ data: { deploymentId: id, sequence: row.logSequence, text } });
     return row;
   });

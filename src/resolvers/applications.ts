@@ -42,7 +42,7 @@ export async function createApplication(deps: ApplicationDeps, viewer: Viewer, i
   }
   const name = checkName(input.name);
   const branch = checkRef('branch', input.branch);
-  const repository = await checkedRepository(deps, viewer, input.gitProviderId, checkRepository(input.repository), branch);
+  const { provider, repository } = await checkedSource(deps, viewer, input.gitProviderId, checkRepository(input.repository), branch);
   const data = {
     name,
     repository,
@@ -62,12 +62,8 @@ export async function createApplication(deps: ApplicationDeps, viewer: Viewer, i
   } catch (error) {
     throw uniqueNameError(error, name);
   }
-  await registerWebhook(deps, await providerOf(deps.db, input.gitProviderId), repository);
+  await registerWebhook(deps, provider, repository);
   return created;
-}
-
-function providerOf(db: PrismaClient, id: string) {
-  return db.gitProvider.findUniqueOrThrow({ where: { id }, select: { id: true, providerType: true } });
 }
 
 /**
@@ -92,9 +88,11 @@ export async function updateApplication(deps: ApplicationDeps, viewer: Viewer, i
   const branch = input.branch !== undefined ? checkRef('branch', input.branch!) : existing.branch;
   const repository = input.repository !== undefined ? checkRepository(input.repository!) : existing.repository;
   const sourceChanged = input.gitProviderId !== undefined || input.repository !== undefined || input.branch !== undefined;
+  let source: Awaited<ReturnType<typeof checkedSource>> | undefined;
   if (sourceChanged) {
     if (!providerId) throw new ValidationError('gitProviderId', 'The application has no Git provider; give it one (gitProviderId)');
-    data.repository = await checkedRepository(deps, viewer, providerId, repository, branch);
+    source = await checkedSource(deps, viewer, providerId, repository, branch);
+    data.repository = source.repository;
     data.branch = branch;
     data.gitProviderId = providerId;
     data.detachedAt = null;
@@ -106,8 +104,8 @@ export async function updateApplication(deps: ApplicationDeps, viewer: Viewer, i
   } catch (error) {
     throw uniqueNameError(error, String(data.name ?? existing.name));
   }
-  if (sourceChanged) {
-    await registerWebhook(deps, await providerOf(deps.db, providerId!), String(data.repository));
+  if (source) {
+    await registerWebhook(deps, source.provider, source.repository);
     if (existing.gitProviderId) await releaseWebhook(deps, existing.gitProviderId, existing.repository);
   }
   return deps.db.application.findFirstOrThrow({ ...query, where: { id, organizationId: viewer.organizationId } });
@@ -131,9 +129,12 @@ function assertMayChange(viewer: Viewer, application: { userId: string | null })
   }
 }
 
-/** The repository's name as the forge gives it, once the forge confirmed it and the branch through the provider. */
-async function checkedRepository(deps: ApplicationDeps, viewer: Viewer, providerId: string, repository: string, branch: string): Promise<string> {
-  const provider = await deps.db.gitProvider.findFirst({ where: { id: providerId, ...visibleProviders(viewer) }, select: { id: true } });
+/**
+ * The provider the caller may use and the repository's name as the forge gives it, once the forge confirmed the
+ * repository and the branch through that provider.
+ */
+async function checkedSource(deps: ApplicationDeps, viewer: Viewer, providerId: string, repository: string, branch: string) {
+  const provider = await deps.db.gitProvider.findFirst({ where: { id: providerId, ...visibleProviders(viewer) }, select: { id: true, providerType: true } });
   if (!provider) throw new NotFoundError('Git provider');
   let canonical: string;
   try {
@@ -148,7 +149,7 @@ async function checkedRepository(deps: ApplicationDeps, viewer: Viewer, provider
     if (error instanceof ForgeNotFoundError) throw new ValidationError('branch', `Branch “${branch}” was not found in ${canonical}`);
     throw error;
   }
-  return canonical;
+  return { provider, repository: canonical };
 }
 
 function uniqueNameError(error: unknown, name: string): unknown {

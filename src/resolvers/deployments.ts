@@ -121,21 +121,33 @@ export async function queueDeployment(
 export async function cancelDeployment(deps: DeploymentDeps, viewer: Viewer, id: string, query: Query = {}) {
   const deployment = await findDeployment(deps.db, viewer, id);
   if (!deployment) throw new NotFoundError('Deployment');
+  if ((await stopDeployment(deps, deployment, 'Cancelled before it started')) === 'ended') {
+    const ended = await deps.db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    throw new ValidationError('id', `The deployment already ended (${ended.status})`);
+  }
+  return deps.db.deployment.findUniqueOrThrow({ ...query, where: { id } });
+}
+
+/**
+ * Stops one deployment: queued, it ends CANCELLED with `message` (announced); running, its worker is asked to
+ * stop; already ended, nothing changes. Each step is conditional, so a deployment starting meanwhile is caught.
+ */
+export async function stopDeployment(
+  deps: DeploymentDeps,
+  deployment: { id: string; applicationId: string; organizationId: string },
+  message: string,
+): Promise<'cancelled' | 'stopping' | 'ended'> {
   const now = new Date();
   const queued = await deps.db.deployment.updateMany({
-    where: { id, status: 'QUEUED' },
-    data: { status: 'CANCELLED', finishedAt: now, message: 'Cancelled before it started', cancelRequestedAt: now },
+    where: { id: deployment.id, status: 'QUEUED' },
+    data: { status: 'CANCELLED', finishedAt: now, message, cancelRequestedAt: now },
   });
   if (queued.count === 1) {
     await announce(deps.deployments, deployment, 'CANCELLED');
-  } else {
-    // It started meanwhile, or was already running.
-    const running = await deps.db.deployment.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequestedAt: now } });
-    if (running.count === 0) {
-      const ended = await deps.db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } });
-      throw new ValidationError('id', `The deployment already ended (${ended.status})`);
-    }
-    deps.deployments.cancelLocal(id);
+    return 'cancelled';
   }
-  return deps.db.deployment.findUniqueOrThrow({ ...query, where: { id } });
+  const running = await deps.db.deployment.updateMany({ where: { id: deployment.id, status: 'RUNNING' }, data: { cancelRequestedAt: now } });
+  if (running.count === 0) return 'ended';
+  deps.deployments.cancelLocal(deployment.id);
+  return 'stopping';
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { GitProviderType } from '../generated/prisma/enums.js';
+import { WEBHOOK_PATH } from '../providers/github/manifest.js';
 import { acceptDelivery, recordFailedDelivery, type DeliveryHeaders } from '../webhooks/record-delivery.js';
 import { hmacSha256Matches, tokenMatches } from '../webhooks/signatures.js';
 import { providerWebhookSecret } from '../webhooks/webhook-secret.js';
@@ -10,16 +11,15 @@ import type { Route } from './route.js';
 /** GitHub's documented largest delivery; the other forges send less. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
-const GITHUB_PATH = '/api/github/webhook';
 const PER_PROVIDER_PATHS = { GITLAB: '/api/gitlab/webhook/', GITEA: '/api/gitea/webhook/', BITBUCKET: '/api/bitbucket/webhook/' } as const;
 
 export function isWebhookPath(pathname: string): boolean {
-  return pathname === GITHUB_PATH || Object.values(PER_PROVIDER_PATHS).some((prefix) => pathname.startsWith(prefix));
+  return pathname === WEBHOOK_PATH || Object.values(PER_PROVIDER_PATHS).some((prefix) => pathname.startsWith(prefix));
 }
 
 /** The URL a forge delivers a provider's events to. */
 export function webhookUrl(publicUrl: string, provider: { id: string; providerType: GitProviderType }): string {
-  return provider.providerType === 'GITHUB' ? `${publicUrl}${GITHUB_PATH}` : `${publicUrl}${PER_PROVIDER_PATHS[provider.providerType]}${provider.id}`;
+  return provider.providerType === 'GITHUB' ? `${publicUrl}${WEBHOOK_PATH}` : `${publicUrl}${PER_PROVIDER_PATHS[provider.providerType]}${provider.id}`;
 }
 
 interface Candidate {
@@ -74,7 +74,7 @@ export function webhookRoutes(deps: RouteDeps): Route[] {
   return [
     {
       method: 'POST',
-      path: GITHUB_PATH,
+      path: WEBHOOK_PATH,
       handle: receive('GITHUB', async (request) => {
         // An App's deliveries name the App; several providers (organizations) may use one App.
         const appId = Number(request.headers.get('x-github-hook-installation-target-id'));

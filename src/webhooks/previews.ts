@@ -1,6 +1,6 @@
 import type { Viewer } from '../resolvers/viewer.js';
 import { NotFoundError, ValidationError } from '../resolvers/errors.js';
-import { queueDeployment, type DeploymentDeps } from '../resolvers/deployments.js';
+import { queueDeployment, stopDeployment, type DeploymentDeps } from '../resolvers/deployments.js';
 import type { PullRequestEvent } from './events.js';
 import { applicationsOn, type DeliveryContext, type WebhookProcessorDeps } from './process-delivery.js';
 
@@ -54,15 +54,13 @@ export async function closePreviews(deps: WebhookProcessorDeps, context: Deliver
   const applications = await applicationsOn(deps.db, context, event.repository);
   const previews = await deps.db.preview.findMany({ where: { applicationId: { in: applications.map((a) => a.id) }, number: event.number, state: { not: 'CLOSED' } } });
   if (previews.length === 0) return { acted: false, note: `No preview of #${event.number} of ${event.repository} to remove` };
-  const now = new Date();
   const ids = previews.map((p) => p.id);
-  await deps.db.preview.updateMany({ where: { id: { in: ids } }, data: { state: 'CLOSED', closedAt: now } });
-  await deps.db.deployment.updateMany({ where: { previewId: { in: ids }, status: 'QUEUED' }, data: { status: 'CANCELLED', finishedAt: now, message: 'The pull request was closed' } });
-  const running = await deps.db.deployment.findMany({ where: { previewId: { in: ids }, status: 'RUNNING' }, select: { id: true } });
-  if (running.length) {
-    await deps.db.deployment.updateMany({ where: { id: { in: running.map((d) => d.id) }, status: 'RUNNING' }, data: { cancelRequestedAt: now } });
-    for (const deployment of running) deps.deployments.cancelLocal(deployment.id);
-  }
+  await deps.db.preview.updateMany({ where: { id: { in: ids } }, data: { state: 'CLOSED', closedAt: new Date() } });
+  const unfinished = await deps.db.deployment.findMany({
+    where: { previewId: { in: ids }, status: { in: ['QUEUED', 'RUNNING'] } },
+    select: { id: true, applicationId: true, organizationId: true },
+  });
+  for (const deployment of unfinished) await stopDeployment(deps, deployment, 'The pull request was closed');
   return { acted: true, note: `#${event.number} of ${event.repository} was closed: ${previews.length} preview(s) removed` };
 }
 
