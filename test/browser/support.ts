@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, print } from 'graphql';
 import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { cliEnv, startService, type Service } from '../support/service.js';
 
 // What the GraphiQL suites share: the real service on embedded PGlite started as a user starts it, a key from
 // the real CLI, Debian's Chromium, and typing into GraphiQL's Monaco editors.
@@ -15,7 +14,6 @@ import { runCli } from '../support/run-cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Service start (tsx, PGlite migrations) and the CLI are a few seconds each; each browser step is well under 5 s.
 export const SETUP_TIMEOUT_MS = 60_000;
 export const TEST_TIMEOUT_MS = 30_000;
@@ -26,59 +24,9 @@ export function suiteName(name: string): string {
   return hasChromium ? name : `${name}: skipped, ${CHROMIUM} is missing (apt-get install chromium)`;
 }
 
-/** A user's shell: nothing of the test runner's database settings leaks into the service or the CLI. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...extra };
-  for (const name of ['DATABASE_URL', 'DATA_DIR', 'FORGEGRAPH_SECRET_KEY', 'PORT', 'FORGEGRAPH_ALLOWED_PRIVATE_HOSTS']) {
-    if (!(name in extra)) delete env[name];
-  }
-  return env;
-}
-
-/**
- * `node --import tsx src/server.ts` on a free port; resolves once it logs that it listens. `onSpawn` gets the
- * child at once, so a failed start is cleaned up too.
- */
-function startService(dataDir: string, env: Record<string, string>, onSpawn: (child: ChildProcess) => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: userEnv({ ...env, DATA_DIR: dataDir, PORT: '0' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    onSpawn(child);
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`the service did not start within 45 s:\n${log}`)), 45_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk;
-      const line = log.split('\n').find((l) => l.includes('forgegraph listening'));
-      if (!line) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve((JSON.parse(line) as { port: number }).port);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => (log += chunk));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code}) before listening:\n${log}`));
-    });
-  });
-}
-
-async function stopService(child: ChildProcess | undefined) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(killer);
-}
-
 /** `forgegraph api-key create` as a user runs it; with the service up it goes through the admin socket. */
 async function createApiKey(dataDir: string): Promise<string> {
-  const run = await runCli(['api-key', 'create', '--organization', 'Acme', '--email', 'owner@acme.test'], userEnv({ DATA_DIR: dataDir }));
+  const run = await runCli(['api-key', 'create', '--organization', 'Acme', '--email', 'owner@acme.test'], cliEnv({ DATA_DIR: dataDir }));
   if (run.code === 0 && /^fg_[A-Za-z0-9_-]{32}$/.test(run.lastLine)) return run.lastLine;
   throw new Error(`api-key create exited ${run.code}:\n${run.stdout}${run.stderr}`);
 }
@@ -133,14 +81,15 @@ export class GraphiQLSession {
   readonly consoleErrors: string[] = [];
   readonly pageErrors: string[] = [];
   private dataDir: string | undefined;
-  private service: ChildProcess | undefined;
+  private service: Service | undefined;
   private browser: Browser | undefined;
 
   constructor(private readonly options: { screenshot: string; env?: Record<string, string>; viewport?: { width: number; height: number } }) {}
 
   async open(): Promise<void> {
     this.dataDir = mkdtempSync(path.join(tmpdir(), 'forgegraph-graphiql-'));
-    this.port = await startService(this.dataDir, this.options.env ?? {}, (child) => (this.service = child));
+    this.service = await startService({ ...this.options.env, DATA_DIR: this.dataDir });
+    this.port = this.service.port;
     this.apiKey = await createApiKey(this.dataDir);
     this.browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -161,7 +110,7 @@ export class GraphiQLSession {
       if (this.page && !this.page.isClosed()) await this.page.screenshot({ path: this.options.screenshot }).catch(() => undefined);
       await this.browser?.close();
     } finally {
-      await stopService(this.service);
+      await this.service?.stop();
       if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
     }
   }

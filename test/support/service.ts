@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './run-cli.js';
 
-/** The environment of a user's shell: nothing of the test runner's database settings leaks in. */
+/** The environment of a user's shell: nothing of the test runner's database or forge settings leaks in. */
 export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...extra };
-  for (const name of ['DATABASE_URL', 'DATA_DIR', 'FORGEGRAPH_SECRET_KEY', 'PORT']) if (!(name in extra)) delete env[name];
+  for (const name of ['DATABASE_URL', 'DATA_DIR', 'FORGEGRAPH_SECRET_KEY', 'PORT', 'FORGEGRAPH_ALLOWED_PRIVATE_HOSTS']) if (!(name in extra)) delete env[name];
   return env;
 }
 
